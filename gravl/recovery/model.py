@@ -285,11 +285,12 @@ def checkin_state(
     )
 
 
-def _event_order(event: SetRecord | CheckIn) -> tuple[datetime, int]:
-    # A check-in at the same instant as a set reports the state after that set.
+def _event_order(event: SetRecord | CheckIn) -> tuple[datetime, int, float]:
+    # A check-in at the same instant as a set reports the state after that set; two check-ins
+    # at one instant need some fixed order, and the sorer report last is as good as any.
     if isinstance(event, CheckIn):
-        return (event.at, 1)
-    return (event.performed_at, 0)
+        return (event.at, 1, event.soreness)
+    return (event.performed_at, 0, 0.0)
 
 
 def _concerns(event: SetRecord | CheckIn, muscle: str) -> bool:
