@@ -112,7 +112,7 @@ class _FitNotesReader:
             exercise_name=exercise_name,
             set_index=self._indexer.next_index(session_key, exercise_name),
             set_type="normal",
-            reps=reps,
+            reps=reps or None,
             weight_kg=weight_kg,
             rpe=None,
             duration_s=duration_s,

@@ -129,7 +129,7 @@ class _HevyReader:
             exercise_name=exercise_name,
             set_index=self._indexer.next_index(session_key, exercise_name),
             set_type=set_type,
-            reps=reps,
+            reps=reps or None,
             weight_kg=weight_kg,
             rpe=rpe,
             duration_s=duration_s,

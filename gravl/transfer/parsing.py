@@ -42,7 +42,11 @@ _U = TypeVar("_U", bound=str)
 
 @dataclass(frozen=True, slots=True)
 class ImportedSet:
-    """One set read from an export; weights in kg, distances in metres, durations in seconds."""
+    """One set read from an export; weights in kg, distances in metres, durations in seconds.
+
+    The apps write 0 in the columns a set does not use, so 0 reps, weight, distance or
+    duration read as None (0 weight is bodyweight, not an empty bar).
+    """
 
     line: int
     session_key: str

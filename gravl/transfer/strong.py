@@ -59,7 +59,7 @@ def parse_date(text: str) -> datetime:
     second = int(match[6] or 0)
     if meridiem := match[7]:
         if not 1 <= hour <= 12:
-            raise ValueError(f"{text!r} has an hour that is not on a 12-hour clock")
+            raise ValueError(f"{text!r} is not a date: the hour is not on a 12-hour clock")
         hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
     try:
         return datetime(year, month, day, hour, minute, second)
@@ -166,7 +166,7 @@ class _StrongReader:
             exercise_name=exercise_name,
             set_index=self._indexer.next_index(session_key, exercise_name),
             set_type=set_type,
-            reps=reps,
+            reps=reps or None,
             weight_kg=weight_kg,
             rpe=rpe,
             duration_s=duration_s,

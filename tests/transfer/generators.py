@@ -1,0 +1,447 @@
+"""Builders of realistic synthetic exports, each returning the file and the records it means.
+
+Expected records are computed from the generated workouts, not by parsing, so a test that
+compares `parse(file)` with `expected` checks the parser against an independent account.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from gravl.transfer.parsing import KG_PER_LB, ImportedSet
+
+StrongLayout = Literal["ios", "android", "legacy"]
+
+
+def _columns(header_line: str) -> list[str]:
+    return next(csv.reader([header_line], delimiter=";" if ";" in header_line else ","))
+
+
+# The headers as FORMATS.md documents them.
+STRONG_HEADERS: dict[StrongLayout, list[str]] = {
+    "ios": _columns(
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,"
+        "Notes,Workout Notes,RPE"
+    ),
+    "android": _columns(
+        "Workout #;Date;Workout Name;Duration (sec);Exercise Name;Set Order;Weight (kg);Reps;"
+        "RPE;Distance (meters);Seconds;Notes;Workout Notes"
+    ),
+    "legacy": _columns(
+        "Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;"
+        "Distance Unit;Seconds;Notes;Workout Notes"
+    ),
+}
+HEVY_HEADER = _columns(
+    "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
+    "set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe"
+)
+FITNOTES_HEADER = _columns(
+    "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment"
+)
+FITNOTES_OLD_HEADER = _columns(
+    "Date,Exercise,Category,Weight (kgs),Reps,Distance,Distance Unit,Time"
+)
+
+# (name, kind): kind decides which columns a set fills.
+EXERCISES = [
+    ("Bench Press (Barbell)", "weighted"),
+    ("Squat (Barbell)", "weighted"),
+    ("Deadlift (Barbell)", "weighted"),
+    ("Bicep Curl (Dumbbell)", "weighted"),
+    ("Développé Couché, Incliné", "weighted"),
+    ("Pull Up", "bodyweight"),
+    ("Running", "cardio"),
+    ("Plank", "timed"),
+]
+WORKOUT_NAMES = ["Push Day", "Pull Day", 'Legs, "heavy"', "Full Body\u00e9", "Evening Workout"]
+
+
+@dataclass
+class GeneratedExport:
+    content: bytes
+    expected: list[ImportedSet]
+    sessions: int
+    non_set_rows: int = 0
+    header: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    """CSV text with the 1-based physical line on which each row starts."""
+
+    def __init__(self, delimiter: str, header: list[str]) -> None:
+        self.buffer = io.StringIO()
+        self._csv = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+        self.next_line = 1
+        self.write(header)
+
+    def write(self, row: list[str]) -> int:
+        line = self.next_line
+        before = self.buffer.tell()
+        self._csv.writerow(row)
+        self.next_line += self.buffer.getvalue()[before:].count("\n")
+        return line
+
+
+def _utc(naive: datetime, timezone: str) -> datetime:
+    return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _number(value: float, decimal_comma: bool) -> str:
+    """Strong's number style: one decimal (`60.0`), `,` for the decimal in `;` files."""
+    text = f"{float(value):.1f}"
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def _lb_to_kg(pounds: float) -> float:
+    return round(pounds * KG_PER_LB, 4)
+
+
+@dataclass
+class _Set:
+    exercise: str
+    kind: str
+    set_type: str
+    reps: int | None
+    weight: float | None  # in the file's unit
+    rpe: float | None
+    seconds: int | None
+    distance: float | None  # in the file's distance unit
+    note: str | None
+
+
+def _sets_of_session(rng: random.Random) -> Iterator[_Set]:
+    exercises = rng.sample(EXERCISES, rng.randint(2, 4))
+    if rng.random() < 0.2:  # an exercise coming back later in the same workout
+        exercises.append(exercises[0])
+    for name, kind in exercises:
+        for position in range(rng.randint(1, 4)):
+            set_type = "normal"
+            if kind == "weighted":
+                set_type = rng.choice(
+                    ["warmup"] if position == 0 else ["normal"] * 6 + ["failure", "drop"]
+                )
+            weight = (
+                rng.choice([20, 40, 60, 62.5, 80, 100, 102.5, 135]) if kind == "weighted" else None
+            )
+            reps = rng.randint(1, 15) if kind in ("weighted", "bodyweight") else None
+            rpe = rng.choice([None, None, 7.0, 8.5, 10.0]) if kind == "weighted" else None
+            seconds = rng.randint(30, 120) if kind == "timed" else None
+            distance = rng.choice([2.5, 5.0, 10.0]) if kind == "cardio" else None
+            if kind == "cardio":
+                seconds = rng.randint(600, 3600)
+            note = rng.choice([None, None, "felt strong", 'line one\nline "two"'])
+            yield _Set(name, kind, set_type, reps, weight, rpe, seconds, distance, note)
+
+
+def _session_starts(rng: random.Random, count: int) -> list[datetime]:
+    start = datetime(2024, 10, 20, 7, 0)  # spans the October/March DST changes
+    starts = []
+    for _ in range(count):
+        start += timedelta(
+            days=rng.randint(1, 9), minutes=rng.randint(0, 600), seconds=rng.randint(0, 59)
+        )
+        starts.append(start)
+    return starts
+
+
+def _strong_date(moment: datetime, twelve_hour: bool, rng: random.Random) -> str:
+    if not twelve_hour:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    hour = moment.hour % 12 or 12
+    space = rng.choice(["\u202f", " "])
+    meridiem = rng.choice(["pm", "PM"]) if moment.hour >= 12 else rng.choice(["am", "AM"])
+    return f"{moment:%Y-%m-%d} {hour}:{moment:%M:%S}{space}{meridiem}"
+
+
+def _strong_duration(seconds: int, rng: random.Random) -> str:
+    hours, minutes = divmod(seconds // 60, 60)
+    return rng.choice(
+        [f"{hours}h {minutes}m" if hours else f"{minutes}m", str(hours * 3600 + minutes * 60)]
+    )
+
+
+def strong_export(
+    rng: random.Random,
+    layout: StrongLayout,
+    *,
+    sessions: int = 6,
+    unit: Literal["kg", "lb"] = "kg",
+    timezone: str = "UTC",
+    twelve_hour: bool = False,
+    bom: bool = False,
+) -> GeneratedExport:
+    """A Strong export; `unit` is the app's unit (iOS files do not say, legacy rows do)."""
+    header = STRONG_HEADERS[layout]
+    delimiter = "," if layout == "ios" else ";"
+    comma = delimiter == ";"
+    writer = _Writer(delimiter, header)
+    expected: list[ImportedSet] = []
+    non_set_rows = 0
+    for number, start in enumerate(_session_starts(rng, sessions), 1):
+        workout = rng.choice(WORKOUT_NAMES)
+        duration = rng.randint(20, 100) * 60
+        duration_text = _strong_duration(duration, rng) if layout == "ios" else str(duration)
+        workout_notes = rng.choice(["", "", "great session"])
+        performed_at = _utc(start, timezone)
+        session_key = f"{performed_at.isoformat()}|{workout}"
+        indexes: dict[str, int] = {}
+        set_numbers: dict[str, int] = {}
+        for s in _sets_of_session(rng):
+            row_unit = unit if layout != "legacy" else rng.choice(["kg", "lb"])
+            weight = s.weight
+            weight_kg: float | None = None
+            if weight is not None:
+                weight_kg = (
+                    _lb_to_kg(weight) if (layout != "android" and row_unit == "lb") else weight
+                )
+            # Distances: iOS in km (kg users) or miles; Android in metres; legacy names it.
+            distance_unit = {"ios": "km" if unit == "kg" else "mi", "android": "m", "legacy": "km"}[
+                layout
+            ]
+            distance_text, distance_m = "0", None
+            if s.distance is not None:
+                value = s.distance * 1000 if layout == "android" else s.distance
+                distance_text = _number(value, comma)
+                distance_m = round(s.distance * (1609.344 if distance_unit == "mi" else 1000.0), 3)
+            if s.set_type == "normal":
+                set_numbers[s.exercise] = set_numbers.get(s.exercise, 0) + 1
+                order = str(set_numbers[s.exercise])
+            else:
+                order = {"warmup": "W", "failure": "F", "drop": "D"}[s.set_type]
+            weight_text = (
+                "" if weight is None and rng.random() < 0.5 else _number(weight or 0, comma)
+            )
+            reps_text = f"{s.reps}.0" if s.reps is not None else "0"
+            rpe_text = "" if s.rpe is None else _number(s.rpe, comma)
+            seconds_text = _number(s.seconds or 0, comma)
+            values = {
+                "Workout #": str(number),
+                "Date": _strong_date(start, twelve_hour, rng),
+                "Workout Name": workout,
+                "Duration": duration_text,
+                "Duration (sec)": duration_text,
+                "Exercise Name": s.exercise,
+                "Set Order": order,
+                "Weight": weight_text,
+                "Weight (kg)": weight_text,
+                "Weight Unit": {"kg": "kg", "lb": "lbs"}[row_unit] if weight_text else "",
+                "Reps": reps_text,
+                "RPE": rpe_text,
+                "Distance": distance_text,
+                "Distance (meters)": distance_text,
+                "Distance Unit": "km" if s.distance is not None else "",
+                "Seconds": seconds_text,
+                "Notes": s.note or "",
+                "Workout Notes": workout_notes,
+            }
+            line = writer.write([values[column] for column in header])
+            index = indexes.get(s.exercise, 0)
+            indexes[s.exercise] = index + 1
+            expected.append(
+                ImportedSet(
+                    line=line,
+                    session_key=session_key,
+                    workout_name=workout,
+                    performed_at=performed_at,
+                    exercise_name=s.exercise,
+                    set_index=index,
+                    set_type=s.set_type,  # type: ignore[arg-type]
+                    reps=s.reps,
+                    weight_kg=weight_kg,
+                    rpe=s.rpe,
+                    duration_s=s.seconds,
+                    distance_m=distance_m,
+                    notes=s.note,
+                    session_duration_s=duration if layout != "legacy" else None,
+                    session_notes=workout_notes or None,
+                )
+            )
+            if rng.random() < 0.3:  # Strong writes these between sets; they are not sets
+                non_set_rows += 1
+                kind = rng.choice(["Rest Timer", "Note"])
+                rest = dict(
+                    values, **{"Set Order": kind, "Weight": "0", "Reps": "0", "Seconds": "90"}
+                )
+                writer.write([rest[column] for column in header])
+    content = writer.buffer.getvalue().encode()
+    return GeneratedExport(
+        (b"\xef\xbb\xbf" if bom else b"") + content, expected, sessions, non_set_rows, header
+    )
+
+
+def hevy_export(
+    rng: random.Random, *, sessions: int = 6, imperial: bool = False, timezone: str = "UTC"
+) -> GeneratedExport:
+    header = list(HEVY_HEADER)
+    if imperial:
+        header[header.index("weight_kg")] = "weight_lbs"
+        header[header.index("distance_km")] = "distance_miles"
+    writer = _Writer(",", header)
+    expected: list[ImportedSet] = []
+    for start in _session_starts(rng, sessions):
+        start = start.replace(second=0)
+        end = start + timedelta(minutes=rng.randint(20, 90))
+        title = rng.choice(WORKOUT_NAMES)
+        description = rng.choice(["", "deload week"])
+        performed_at = _utc(start, timezone)
+        session_key = f"{performed_at.isoformat()}|{title}"
+        indexes: dict[str, int] = {}
+        for s in _sets_of_session(rng):
+            weight_text, weight_kg = "", None
+            if s.weight is not None:
+                if imperial and rng.random() < 0.5:
+                    # Hevy stores kg and prints lb conversions with two decimals.
+                    weight_text, weight_kg = f"{s.weight / KG_PER_LB:.2f}", float(s.weight)
+                elif imperial:
+                    weight_text, weight_kg = str(s.weight), _lb_to_kg(s.weight)
+                else:
+                    weight_text, weight_kg = str(s.weight), float(s.weight)
+            distance_m = None
+            if s.distance is not None:
+                distance_m = round(s.distance * (1609.344 if imperial else 1000.0), 3)
+            index = indexes.get(s.exercise, 0)
+            indexes[s.exercise] = index + 1
+            set_type = {"drop": "dropset"}.get(s.set_type, s.set_type)
+            line = writer.write(
+                [
+                    title,
+                    _hevy_time(start, rng),
+                    _hevy_time(end, rng),
+                    description,
+                    s.exercise,
+                    "",
+                    s.note or "",
+                    str(index),
+                    set_type,
+                    weight_text,
+                    "" if s.reps is None else str(s.reps),
+                    "" if s.distance is None else str(s.distance),
+                    "" if s.seconds is None else str(s.seconds),
+                    "" if s.rpe is None else str(s.rpe),
+                ]
+            )
+            expected.append(
+                ImportedSet(
+                    line=line,
+                    session_key=session_key,
+                    workout_name=title,
+                    performed_at=performed_at,
+                    exercise_name=s.exercise,
+                    set_index=index,
+                    set_type=s.set_type,  # type: ignore[arg-type]
+                    reps=s.reps,
+                    weight_kg=weight_kg,
+                    rpe=s.rpe,
+                    duration_s=s.seconds,
+                    distance_m=distance_m,
+                    notes=s.note,
+                    session_duration_s=round((end - start).total_seconds()),
+                    session_notes=description or None,
+                )
+            )
+    return GeneratedExport(writer.buffer.getvalue().encode(), expected, sessions, 0, header)
+
+
+def _hevy_time(moment: datetime, rng: random.Random) -> str:
+    month = moment.strftime("%b") if moment.month != 9 or rng.random() < 0.5 else "Sept"
+    return f"{moment.day} {month} {moment.year}, {moment:%H:%M}"
+
+
+def fitnotes_export(
+    rng: random.Random, *, days: int = 6, old_header: bool = False, timezone: str = "UTC"
+) -> GeneratedExport:
+    header = FITNOTES_OLD_HEADER if old_header else FITNOTES_HEADER
+    writer = _Writer(",", header)
+    expected: list[ImportedSet] = []
+    for start in _session_starts(rng, days):
+        day: date = start.date()
+        performed_at = _utc(datetime.combine(day, time(12)), timezone)
+        indexes: dict[str, int] = {}
+        for s in _sets_of_session(rng):
+            unit = "kgs" if old_header else rng.choice(["kgs", "lbs"])
+            weight_text = "0.0"
+            if s.weight is not None:
+                # FitNotes stores kg; its lbs are conversions printed with two decimals.
+                weight_text = f"{s.weight / KG_PER_LB:.2f}" if unit == "lbs" else f"{s.weight:.1f}"
+            distance_unit = rng.choice(["m", "km", "mi"])
+            distance_text, distance_m = "", None
+            if s.distance is not None:
+                distance_text = f"{s.distance:.1f}"
+                distance_m = round(
+                    s.distance * {"m": 1.0, "km": 1000.0, "mi": 1609.344}[distance_unit], 3
+                )
+            time_text = ""
+            if s.seconds is not None:
+                hours, rest = divmod(s.seconds, 3600)
+                time_text = f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+            values = {
+                "Date": day.isoformat(),
+                "Exercise": s.exercise,
+                "Category": "Chest",
+                "Weight": weight_text,
+                "Weight (kgs)": weight_text,
+                "Weight Unit": unit,
+                "Reps": "0" if s.reps is None else str(s.reps),
+                "Distance": distance_text,
+                "Distance Unit": distance_unit if s.distance is not None else "",
+                "Time": time_text,
+                "Comment": "" if old_header else (s.note or ""),
+            }
+            line = writer.write([values[column] for column in header])
+            index = indexes.get(s.exercise, 0)
+            indexes[s.exercise] = index + 1
+            expected.append(
+                ImportedSet(
+                    line=line,
+                    session_key=performed_at.isoformat(),
+                    workout_name=None,
+                    performed_at=performed_at,
+                    exercise_name=s.exercise,
+                    set_index=index,
+                    set_type="normal",
+                    reps=s.reps,
+                    weight_kg=None if s.weight is None else float(s.weight),
+                    rpe=None,
+                    duration_s=s.seconds,
+                    distance_m=distance_m,
+                    notes=None if old_header else s.note,
+                )
+            )
+    return GeneratedExport(writer.buffer.getvalue().encode(), expected, days, 0, header)
+
+
+def write_large_strong_file(path: Path, sets: int) -> None:
+    """A Strong iOS export of `sets` sets, written row by row (twenty sets a workout)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(STRONG_HEADERS["ios"])
+        start = datetime(2015, 1, 1, 18, 0)
+        for number in range(sets):
+            session, position = divmod(number, 20)
+            moment = start + timedelta(days=session)
+            exercise = EXERCISES[position // 5][0]
+            writer.writerow(
+                [
+                    f"{moment:%Y-%m-%d %H:%M:%S}",
+                    "Push Day",
+                    "1h 4m",
+                    exercise,
+                    position % 5 + 1,
+                    "60.0",
+                    "8.0",
+                    "0",
+                    "0.0",
+                    "",
+                    "",
+                    "",
+                ]
+            )

@@ -1,0 +1,172 @@
+import io
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from gravl.transfer.parsing import ImportFormatError, parse
+from gravl.transfer.strong import parse_date, parse_duration
+from tests.transfer.generators import strong_export
+
+IOS_HEADER = (
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+    "Workout Notes,RPE\n"
+)
+
+
+def read(content: bytes, **options: str) -> list:
+    return list(parse(io.BytesIO(content), "strong", **options))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("layout", ["ios", "android", "legacy"])
+@pytest.mark.parametrize("unit", ["kg", "lb"])
+@pytest.mark.parametrize("twelve_hour", [False, True])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_exports_parse_exactly(layout, unit, twelve_hour, seed):
+    export = strong_export(
+        random.Random(seed),
+        layout,
+        unit=unit,
+        twelve_hour=twelve_hour,
+        timezone="America/New_York",
+        bom=seed == 2,
+    )
+
+    sets = read(export.content, unit=unit, timezone="America/New_York")
+
+    assert sets == export.expected
+    assert len({s.session_key for s in sets}) == export.sessions
+    assert export.non_set_rows > 0  # the rest-timer rows were there and were not sets
+
+
+def test_ios_row_from_formats_doc():
+    content = (
+        IOS_HEADER
+        + '2025-03-04 18:05:12,"Push Day",52m,"Bench Press (Barbell)",1,60.0,8.0,0,0.0,"","",\n'
+    ).encode()
+
+    [bench] = read(content, timezone="Europe/Berlin")
+
+    assert bench.performed_at == datetime(2025, 3, 4, 17, 5, 12, tzinfo=UTC)
+    assert (bench.exercise_name, bench.workout_name) == ("Bench Press (Barbell)", "Push Day")
+    assert (bench.set_type, bench.set_index, bench.reps, bench.weight_kg) == ("normal", 0, 8, 60.0)
+    assert (bench.distance_m, bench.duration_s, bench.rpe) == (None, None, None)
+    assert bench.session_duration_s == 52 * 60
+
+
+def test_ios_weights_follow_the_unit_parameter():
+    content = (IOS_HEADER + "2025-03-04 18:05:12,Push,52m,Bench,1,135.0,5,0,0,,,\n").encode()
+
+    [pounds] = read(content, unit="lb")
+    [kilos] = read(content, unit="kg")
+
+    assert pounds.weight_kg == pytest.approx(61.235, abs=1e-3)
+    assert kilos.weight_kg == 135.0
+
+
+def test_android_decimal_commas_and_units_in_headers():
+    content = (
+        b"Workout #;Date;Workout Name;Duration (sec);Exercise Name;Set Order;Weight (kg);Reps;RPE;"
+        b"Distance (meters);Seconds;Notes;Workout Notes\n"
+        b'1;2025-03-04 18:05:12;"Leg Day";3120;"Squat (Barbell)";1;60,5;5;8,5;0;0;"";""\n'
+        b"1;2025-03-04 18:05:12;Leg Day;3120;Running;1;0;0;;5000;1500;;\n"
+    )
+
+    squat, run = read(content, unit="lb")  # the header says kg; the parameter is ignored
+
+    assert (squat.weight_kg, squat.rpe, squat.reps) == (60.5, 8.5, 5)
+    assert (run.weight_kg, run.reps, run.distance_m, run.duration_s) == (None, None, 5000.0, 1500)
+    assert squat.session_duration_s == 3120
+
+
+def test_legacy_units_per_row():
+    content = (
+        b"Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;"
+        b"Distance Unit;Seconds;Notes;Workout Notes\n"
+        b"2019-05-01 07:30:00;Morning;Curl;1;50;lbs;10;;;;;;\n"
+        b"2019-05-01 07:30:00;Morning;Curl;2;22,5;kg;10;;;;;;\n"
+        b"2019-05-01 07:30:00;Morning;Walk;1;;;;;2;mi;;;\n"
+    )
+
+    first, second, walk = read(content)
+
+    assert first.weight_kg == pytest.approx(22.6796, abs=1e-4)
+    assert second.weight_kg == 22.5
+    assert walk.distance_m == pytest.approx(3218.688)
+    assert [first.set_index, second.set_index, walk.set_index] == [0, 1, 0]
+
+
+def test_set_orders_and_non_set_rows():
+    rows = [
+        "2025-03-04 18:05:12,Push,52m,Bench,W,40,10,0,0,,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,Rest Timer,0,0,0,90,,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,1,60,8,0,0,,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,Note,0,0,0,0,go heavier,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,F,60,6,0,0,,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,D,40,12,0,0,,,",
+    ]
+    sets = read((IOS_HEADER + "\n".join(rows) + "\n").encode())
+
+    assert [(s.set_type, s.set_index, s.line) for s in sets] == [
+        ("warmup", 0, 2),
+        ("normal", 1, 4),
+        ("failure", 2, 6),
+        ("drop", 3, 7),
+    ]
+
+
+def test_workouts_are_date_plus_name():
+    rows = [
+        "2025-03-04 18:05:12,Push,52m,Bench,1,60,8,0,0,,,",
+        "2025-03-04 18:05:12,Pull,52m,Row,1,60,8,0,0,,,",
+        "2025-03-04 6:05:12\u202fpm,Push,52m,Bench,2,60,8,0,0,,,",
+    ]
+    sets = read((IOS_HEADER + "\n".join(rows) + "\n").encode())
+
+    assert sets[0].session_key == sets[2].session_key != sets[1].session_key
+    assert sets[2].set_index == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-03-04 18:05:12", datetime(2025, 3, 4, 18, 5, 12)),
+        ("2025-03-04 6:05:12\u202fpm", datetime(2025, 3, 4, 18, 5, 12)),
+        ("2025-03-04 6:05:12 PM", datetime(2025, 3, 4, 18, 5, 12)),
+        ("2025-03-04 12:00:00 am", datetime(2025, 3, 4, 0, 0, 0)),
+        ("2025-03-04 12:30:00\u202fpm", datetime(2025, 3, 4, 12, 30, 0)),
+    ],
+)
+def test_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2025-02-30 10:00:00", "2025-03-04 13:00:00 pm", "04/03/2025"])
+def test_bad_dates(text):
+    with pytest.raises(ValueError, match="date"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("52m", 3120), ("1h 4m", 3840), ("1h", 3600), ("3120", 3120), ("45s", 45)]
+)
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_bad_duration_names_line_and_column():
+    content = (IOS_HEADER + "2025-03-04 18:05:12,Push,soon,Bench,1,60,8,0,0,,,\n").encode()
+
+    with pytest.raises(ImportFormatError) as caught:
+        read(content)
+
+    assert (caught.value.line, caught.value.column) == (2, "Duration")
+
+
+def test_unknown_set_order_is_an_error():
+    content = (IOS_HEADER + "2025-03-04 18:05:12,Push,52m,Bench,X,60,8,0,0,,,\n").encode()
+
+    with pytest.raises(ImportFormatError) as caught:
+        read(content)
+
+    assert (caught.value.line, caught.value.column) == (2, "Set Order")
