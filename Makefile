@@ -1,0 +1,66 @@
+# Gravl — two commands on a fresh machine:
+#   make run    set up, migrate, seed and serve on SQLite at http://127.0.0.1:8000
+#   make test   set up and run every check (lint, types, tests on SQLite and PostgreSQL)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+GRAVL := $(BIN)/gravl
+export GRAVL_DATABASE_URL ?= sqlite+aiosqlite:///./var/gravl.db
+export GRAVL_PORT ?= 8000
+# PostgreSQL for the test suite: a throwaway database per run is created inside it.
+export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help setup run demo test lint typecheck pytest postgres tools fmt clean
+
+help:
+	@echo "make run    - serve Gravl on SQLite with the built-in content (http://127.0.0.1:$(GRAVL_PORT))"
+	@echo "make test   - lint, type-check and run every test on SQLite and PostgreSQL"
+	@echo "make fmt    - format the code"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+# The lock file pins every package; --inexact keeps tools the test target adds on top.
+$(VENV)/.synced: $(BIN)/python pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --inexact --quiet
+	@touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	@mkdir -p var
+	$(GRAVL) db upgrade
+	$(GRAVL) seed
+	@echo "Gravl on http://127.0.0.1:$(GRAVL_PORT)  (API docs: /docs)"
+	$(GRAVL) serve --port $(GRAVL_PORT)
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+tools: setup
+	@bash scripts/install-monitoring-tools.sh
+	@bash scripts/install-k8s-tools.sh
+
+lint: setup
+	$(BIN)/ruff check gravl tests
+	$(BIN)/ruff format --check gravl tests
+
+typecheck: setup
+	$(BIN)/mypy --strict gravl
+
+pytest: setup postgres tools
+	@bash scripts/run-pytest.sh
+
+test: lint typecheck pytest
+
+fmt: setup
+	$(BIN)/ruff format gravl tests
+	$(BIN)/ruff check --fix gravl tests
+
+clean:
+	rm -rf $(VENV) .tools var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+from gravl.cli import app
+
+app(prog_name="gravl")

@@ -1,0 +1,71 @@
+"""The FastAPI application: routers, middleware, error handlers and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from gravl.auth.router import router as auth_router
+from gravl.catalog.router import router as catalog_router
+from gravl.config import Settings, get_settings
+from gravl.db import Database
+from gravl.errors import install_error_handlers
+from gravl.migrations.runner import head_revision
+from gravl.observability.health import router as health_router
+from gravl.observability.logging import configure_logging
+from gravl.observability.middleware import GravlMiddleware
+from gravl.training.router import router as training_router
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+_DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Gravl API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/docs-init.js"></script></body></html>"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database(settings)
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Gravl",
+        version="0.1.0",
+        summary="Strength training with explained recovery and recommendations.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.migration_head = head_revision()
+    install_error_handlers(app)
+    for router in (health_router, auth_router, catalog_router, training_router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_DOCS_HTML)
+
+    app.add_middleware(
+        GravlMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        hsts=settings.hsts,
+    )
+    return app

@@ -1,0 +1,55 @@
+"""Who is calling: the bearer token's user, required or optional."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gravl.auth.models import User
+from gravl.auth.security import decode_access_token
+from gravl.config import Settings
+from gravl.db import SessionDep
+from gravl.errors import Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def optional_user(
+    request: Request, session: SessionDep, settings: SettingsDep, credentials: Credentials
+) -> User | None:
+    if credentials is None:
+        return None
+    user_id = decode_access_token(settings, credentials.credentials)
+    user = await session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise Unauthorized("access token is invalid or expired")
+    request.state.user_id = user.id
+    return user
+
+
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized("authentication required: send Authorization: Bearer <access_token>")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]

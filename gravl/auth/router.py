@@ -1,0 +1,74 @@
+"""Auth and profile endpoints (thin: HTTP in, service call, HTTP out)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from gravl.auth import service
+from gravl.auth.dependencies import ClientAddress, CurrentUser, SettingsDep
+from gravl.auth.schemas import (
+    LoginIn,
+    ProfilePatch,
+    RefreshIn,
+    RegisterIn,
+    RegisterOut,
+    TokenPair,
+    UserOut,
+)
+from gravl.db import SessionDep
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)
+async def register(
+    data: RegisterIn, session: SessionDep, settings: SettingsDep, client: ClientAddress
+) -> RegisterOut:
+    """Create an account and return its first token pair."""
+    user, tokens = await service.register(
+        session=session, settings=settings, data=data, client=client
+    )
+    return RegisterOut(user=UserOut.model_validate(user), **tokens.model_dump())
+
+
+@router.post("/auth/login", response_model=TokenPair)
+async def login(
+    data: LoginIn, session: SessionDep, settings: SettingsDep, client: ClientAddress
+) -> TokenPair:
+    """Exchange e-mail and password for a token pair."""
+    return await service.login(
+        session=session,
+        settings=settings,
+        email=data.email,
+        password=data.password,
+        client=client,
+    )
+
+
+@router.post("/auth/refresh", response_model=TokenPair)
+async def refresh(data: RefreshIn, session: SessionDep, settings: SettingsDep) -> TokenPair:
+    """Rotate a refresh token into a new token pair."""
+    return await service.refresh(
+        session=session, settings=settings, refresh_token=data.refresh_token
+    )
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def logout(data: RefreshIn, session: SessionDep, user: CurrentUser) -> Response:
+    """End the session a refresh token belongs to."""
+    await service.logout(session=session, user=user, refresh_token=data.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", response_model=UserOut)
+async def me(user: CurrentUser) -> UserOut:
+    """The caller's profile."""
+    return UserOut.model_validate(user)
+
+
+@router.patch("/me", response_model=UserOut)
+async def patch_me(data: ProfilePatch, session: SessionDep, user: CurrentUser) -> UserOut:
+    """Change display name, units, timezone or experience."""
+    return UserOut.model_validate(
+        await service.update_profile(session=session, user=user, data=data)
+    )

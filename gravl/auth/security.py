@@ -1,0 +1,83 @@
+"""Password hashing (argon2) and signed access tokens (JWT with a key id for rotation)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from gravl.config import Settings
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+_ALGORITHM = "HS256"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def key_id(key: str) -> str:
+    """A public id for a signing key: lets a token name its key without revealing it."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def signing_keys(settings: Settings) -> dict[str, str]:
+    keys = {key_id(settings.secret_key): settings.secret_key}
+    if settings.previous_secret_key:
+        keys[key_id(settings.previous_secret_key)] = settings.previous_secret_key
+    return keys
+
+
+def create_access_token(settings: Settings, user_id: int, now: datetime | None = None) -> str:
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": str(user_id),
+        "type": "access",
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(seconds=settings.access_token_ttl_s)).timestamp()),
+    }
+    return jwt.encode(
+        claims,
+        settings.secret_key,
+        algorithm=_ALGORITHM,
+        headers={"kid": key_id(settings.secret_key)},
+    )
+
+
+def decode_access_token(settings: Settings, token: str) -> int | None:
+    """The user id an access token names, or None when it is invalid, expired or unknown-key."""
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = signing_keys(settings).get(str(kid))
+        if key is None:
+            return None
+        claims = jwt.decode(token, key, algorithms=[_ALGORITHM], options={"require": ["exp"]})
+    except jwt.PyJWTError:
+        return None
+    if claims.get("type") != "access":
+        return None
+    try:
+        return int(claims["sub"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

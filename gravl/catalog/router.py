@@ -1,0 +1,78 @@
+"""Catalog endpoints: muscle groups and exercises."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from gravl.auth.dependencies import CurrentUser, OptionalUser
+from gravl.catalog import service
+from gravl.catalog.muscles import MUSCLE_GROUPS
+from gravl.catalog.schemas import (
+    Category,
+    Equipment,
+    ExerciseIn,
+    ExerciseOut,
+    ExercisePage,
+    MuscleGroupOut,
+)
+from gravl.db import SessionDep
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+
+MuscleSlug = Annotated[
+    str | None,
+    Query(pattern="^(" + "|".join(m.slug for m in MUSCLE_GROUPS) + ")$", description="slug"),
+]
+
+
+@router.get("/muscle-groups", response_model=list[MuscleGroupOut])
+async def muscle_groups(session: SessionDep) -> list[MuscleGroupOut]:
+    """The 17 muscle groups with their reference recovery times."""
+    rows = await service.list_muscle_groups(session=session)
+    return [MuscleGroupOut.model_validate(m, from_attributes=True) for m in rows]
+
+
+@router.get("/exercises", response_model=ExercisePage)
+async def list_exercises(
+    session: SessionDep,
+    user: OptionalUser,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    muscle: MuscleSlug = None,
+    equipment: Equipment | None = None,
+    category: Category | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ExercisePage:
+    """Search the catalog (and, with a token, your custom exercises)."""
+    items, total = await service.list_exercises(
+        session=session,
+        user=user,
+        q=q,
+        muscle=muscle,
+        equipment=equipment,
+        category=category,
+        limit=limit,
+        offset=offset,
+    )
+    return ExercisePage(
+        items=[ExerciseOut.model_validate(e) for e in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/exercises/{exercise_id}", response_model=ExerciseOut)
+async def get_exercise(exercise_id: int, session: SessionDep, user: OptionalUser) -> ExerciseOut:
+    """One exercise."""
+    exercise = await service.get_exercise(session=session, user=user, exercise_id=exercise_id)
+    return ExerciseOut.model_validate(exercise)
+
+
+@router.post("/exercises", status_code=status.HTTP_201_CREATED, response_model=ExerciseOut)
+async def create_exercise(data: ExerciseIn, session: SessionDep, user: CurrentUser) -> ExerciseOut:
+    """Add a custom exercise that only you see."""
+    exercise = await service.create_custom_exercise(session=session, user=user, data=data)
+    return ExerciseOut.model_validate(exercise)

@@ -1,0 +1,113 @@
+"""Catalog queries and custom exercises."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from gravl.auth.models import User
+from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
+from gravl.catalog.schemas import ExerciseIn
+from gravl.errors import Conflict, NotFound
+
+
+def search_text(name: str, aliases: Sequence[str] = ()) -> str:
+    return " | ".join([name, *aliases]).lower()
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exercise"
+
+
+def _visible_to(user: User | None) -> Select[Exercise]:
+    query = select(Exercise)
+    if user is None:
+        return query.where(Exercise.owner_id.is_(None))
+    return query.where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == user.id))
+
+
+async def list_muscle_groups(*, session: AsyncSession) -> Sequence[MuscleGroup]:
+    return (await session.scalars(select(MuscleGroup).order_by(MuscleGroup.slug))).all()
+
+
+async def list_exercises(
+    *,
+    session: AsyncSession,
+    user: User | None,
+    q: str | None = None,
+    muscle: str | None = None,
+    equipment: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[Exercise], int]:
+    """Exercises matching every filter given, built-ins and the user's own, by name."""
+    query = _visible_to(user)
+    for word in (q or "").lower().split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Exercise.search_text.like(f"%{escaped}%", escape="\\"))
+    if muscle:
+        query = query.where(
+            Exercise.id.in_(
+                select(ExerciseMuscle.exercise_id).where(ExerciseMuscle.muscle_group == muscle)
+            )
+        )
+    if equipment:
+        query = query.where(Exercise.equipment == equipment)
+    if category:
+        query = query.where(Exercise.category == category)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.options(selectinload(Exercise.muscles))
+        .order_by(Exercise.name, Exercise.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return rows.all(), total or 0
+
+
+async def get_exercise(*, session: AsyncSession, user: User | None, exercise_id: int) -> Exercise:
+    """One exercise the caller may see, or ``NotFound``."""
+    exercise = await session.scalar(
+        _visible_to(user).where(Exercise.id == exercise_id).options(selectinload(Exercise.muscles))
+    )
+    if exercise is None:
+        raise NotFound(f"exercise {exercise_id} not found")
+    return exercise
+
+
+async def create_custom_exercise(
+    *, session: AsyncSession, user: User, data: ExerciseIn
+) -> Exercise:
+    """Add an exercise only this user sees."""
+    duplicate = await session.scalar(
+        select(Exercise.id).where(
+            Exercise.owner_id == user.id, func.lower(Exercise.name) == data.name.lower()
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(f"you already have an exercise named {data.name!r}")
+    exercise = Exercise(
+        slug=f"u{user.id}-{slugify(data.name)}",
+        name=data.name,
+        search_text=search_text(data.name),
+        aliases=[],
+        description=data.description,
+        equipment=data.equipment,
+        category=data.category,
+        mechanic=data.mechanic,
+        force=data.force,
+        level=data.level,
+        owner_id=user.id,
+        muscles=[
+            *(ExerciseMuscle(muscle_group=m, role="primary") for m in data.primary_muscles),
+            *(ExerciseMuscle(muscle_group=m, role="secondary") for m in data.secondary_muscles),
+        ],
+    )
+    session.add(exercise)
+    await session.flush()
+    return exercise

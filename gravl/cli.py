@@ -1,0 +1,146 @@
+"""The `gravl` command line: serve, db, seed, user."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gravl.config import InsecureSettingsError, Settings, get_settings
+from gravl.db import Database
+
+app = typer.Typer(help="Gravl: strength training with explained recovery.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage lifters' accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+    except InsecureSettingsError as exc:
+        console.print(f"[red]refusing to start: {exc}")
+        raise typer.Exit(2) from exc
+    _ensure_sqlite_dir(settings.database_url)
+    return settings
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction against the configured database."""
+
+    async def run() -> T:
+        database = Database(_settings())
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (GRAVL_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="API port (GRAVL_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes on one port.")] = 1,
+) -> None:
+    """Serve the API and web UI."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "gravl.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from gravl.migrations import runner
+
+    runner.upgrade(_settings().database_url, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Revert migrations down to REVISION."""
+    from gravl.migrations import runner
+
+    runner.downgrade(_settings().database_url, revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    from gravl.migrations import runner
+
+    runner.current(_settings().database_url)
+
+
+@app.command()
+def seed() -> None:
+    """Load the built-in exercises, workouts and programs (safe to run again)."""
+    from gravl.seed import seed as run_seed
+
+    report = _with_session(lambda session: run_seed(session=session))
+    if not report.changed:
+        console.print("built-in content is up to date")
+        return
+    for table, count in sorted(report.added.items()):
+        console.print(f"added {count} {table}")
+    for table, count in sorted(report.updated.items()):
+        console.print(f"updated {count} {table}")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument()],
+    display_name: Annotated[str | None, typer.Option("--name")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Read from GRAVL_NEW_PASSWORD or prompted when omitted.")
+    ] = None,
+) -> None:
+    """Create a lifter's account."""
+    import os
+
+    from pydantic import ValidationError
+
+    from gravl.auth.schemas import RegisterIn
+    from gravl.auth.service import create_user
+    from gravl.errors import GravlError
+
+    secret = password or os.environ.get("GRAVL_NEW_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        data = RegisterIn(email=email, password=secret, display_name=display_name)
+        user = _with_session(lambda session: create_user(session=session, data=data))
+    except ValidationError as exc:
+        console.print(f"[red]invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+        raise typer.Exit(2) from exc
+    except GravlError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(1) from exc
+    console.print(f"created user {user.id} <{user.email}>")

@@ -1,0 +1,99 @@
+"""Settings from the environment (prefix ``GRAVL_``), with ``*_FILE`` variants for secrets."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"
+MIN_SECRET_LENGTH = 32
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/gravl.db"
+
+# Settings that may be given as a path to a file holding the value (Kubernetes secrets).
+_FILE_SETTINGS = ("secret_key", "previous_secret_key", "database_url")
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when production settings would run with a guessable secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRAVL_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = DEFAULT_SECRET_KEY
+    previous_secret_key: str | None = None
+    access_token_ttl_s: int = Field(default=900, ge=60)
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=300)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    metrics_port: int = 3001
+    log_level: str = "info"
+    hsts: bool = False
+
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    login_max_failures: int = 5
+    login_window_s: int = 900
+    login_per_minute: int = 30
+    register_per_hour: int = 20
+
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        """Resolve ``GRAVL_<NAME>_FILE`` into ``<name>`` when the plain value is not given."""
+        if not isinstance(data, dict):
+            return data
+        for name in _FILE_SETTINGS:
+            path = data.pop(f"{name}_file", None) or os.environ.get(f"GRAVL_{name.upper()}_FILE")
+            if path and not data.get(name):
+                data[name] = Path(path).read_text(encoding="utf-8").strip()
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_weak_production_secrets(self) -> Settings:
+        if self.env != "production":
+            return self
+        for name in ("secret_key", "previous_secret_key"):
+            value = getattr(self, name)
+            if value is None and name == "previous_secret_key":
+                continue
+            if value == DEFAULT_SECRET_KEY or len(value) < MIN_SECRET_LENGTH:
+                raise InsecureSettingsError(
+                    f"GRAVL_{name.upper()} must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production"
+                )
+        if self.database_url == DEFAULT_DATABASE_URL:
+            raise InsecureSettingsError("GRAVL_DATABASE_URL must be set in production")
+        password = _url_password(self.database_url)
+        if password is not None and len(password) < MIN_SECRET_LENGTH:
+            raise InsecureSettingsError(
+                f"the database password must be at least {MIN_SECRET_LENGTH} characters "
+                "in production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _url_password(url: str) -> str | None:
+    return make_url(url).password
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,189 @@
+"""The one error envelope: ``{"error": {"code", "message", "details"?}}`` for every failure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = structlog.get_logger("gravl.errors")
+
+
+class GravlError(Exception):
+    """A failure a client can act on; services raise these, never HTTP exceptions."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self, message: str, *, details: list[dict[str, Any]] | None = None, commit: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        # Keep the request's writes despite the error (e.g. the record of a failed login).
+        self.commit = commit
+
+
+class ValidationFailed(GravlError):
+    status = 422
+    code = "validation_error"
+
+
+class Unauthorized(GravlError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(GravlError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(GravlError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(GravlError):
+    status = 413
+    code = "payload_too_large"
+
+
+class RateLimited(GravlError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
+class Unavailable(GravlError):
+    status = 503
+    code = "unavailable"
+
+
+_STATUS_CODES = {
+    400: "validation_error",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> bytes:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        error["details"] = details
+    return json.dumps({"error": error}, separators=(",", ":")).encode()
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        error["details"] = details
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """``("body", "sets", 0, "reps")`` → ``sets[0].reps``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or str(loc[0] if loc else "request")
+
+
+def validation_details(errors: Any) -> list[dict[str, Any]]:
+    details = []
+    for err in errors:
+        msg = str(err.get("msg", "is invalid"))
+        msg = msg.removeprefix("Value error, ")
+        details.append({"field": _field_path(tuple(err.get("loc", ()))), "message": msg})
+    return details
+
+
+async def _gravl_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GravlError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return error_response(400, "validation_error", "request body is not valid JSON")
+    details = validation_details(errors)
+    first = details[0] if details else {"field": "request", "message": "is invalid"}
+    message = f"{first['field']}: {first['message']}"
+    return error_response(422, "validation_error", message, details)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable", error=type(exc).__name__)
+    return error_response(
+        503,
+        "unavailable",
+        "the database is unavailable, try again shortly",
+        None,
+        {"Retry-After": "5"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id", "")
+    log.error("unhandled error", exc_info=exc, request_id=request_id)
+    return error_response(
+        500, "internal", f"internal error; quote request id {request_id} when reporting it"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(GravlError, _gravl_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(DBAPIError, _database_down_or_unexpected)
+    app.add_exception_handler(OSError, _database_down)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _database_down_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_down(request, exc)
+    return await _unexpected(request, exc)

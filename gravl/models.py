@@ -1,0 +1,9 @@
+"""Import every ORM module so the metadata is complete (Alembic, seeding, tests)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import gravl.auth.models
+    import gravl.catalog.models
+    import gravl.training.models  # noqa: F401

@@ -1,0 +1,178 @@
+"""Pure ASGI middleware: request id, security headers, body-size limit and the access log.
+
+Written against raw ASGI (not ``BaseHTTPMiddleware``) because it wraps every request on the hot
+path, and so it can refuse an oversized body from ``Content-Length`` before reading it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gravl.errors import error_body
+
+log = structlog.get_logger("gravl.access")
+
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_UPLOAD_PATHS = ("/api/imports", "/imports")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+RouteObserver = Callable[[Scope, int, float], None]
+
+
+class GravlMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        hsts: bool,
+        observe: RouteObserver | None = None,
+    ) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+        self.observe = observe
+        headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"content-security-policy", CSP.encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if hsts:
+            headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        self.security_headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        limit = self._limit_for(scope["path"])
+        status_holder = [500]
+        extra_headers = [*self.security_headers, (b"x-request-id", request_id.encode())]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+                message["headers"] = [*message.get("headers", []), *extra_headers]
+            await send(message)
+
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _reject_too_large(send_with_headers, limit)
+            self._finish(scope, 413, started, request_id)
+            return
+
+        received = 0
+        rejected = False
+
+        async def limited_receive() -> Message:
+            # A body without Content-Length (chunked) is counted as it streams; past the limit
+            # the 413 goes out at once and the app sees a disconnect, whatever it then answers.
+            nonlocal received, rejected
+            message = await receive()
+            if message["type"] == "http.request" and not rejected:
+                received += len(message.get("body", b""))
+                if received > limit:
+                    rejected = True
+                    if not response_started:
+                        await _reject_too_large(send_with_headers, limit)
+                    return {"type": "http.disconnect"}
+            return message
+
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if rejected:
+                return
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            if not rejected:
+                raise
+        self._finish(scope, status_holder[0], started, request_id)
+
+    def _limit_for(self, path: str) -> int:
+        if path.startswith(_UPLOAD_PATHS):
+            return self.max_upload_bytes
+        return self.max_body_bytes
+
+    def _finish(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        duration_ms = (time.perf_counter() - started) * 1000
+        if self.observe is not None:
+            self.observe(scope, status, duration_ms)
+        route = route_template(scope)
+        state: dict[str, Any] = scope.get("state", {})
+        log.info(
+            "request",
+            request_id=request_id,
+            method=scope["method"],
+            route=route,
+            status=status,
+            duration_ms=round(duration_ms, 2),
+            user_id=state.get("user_id"),
+        )
+
+
+def route_template(scope: Scope) -> str:
+    """The matched path template (``/api/logs/{log_id}``), never the raw path."""
+    route = scope.get("route")
+    return str(route.path) if route is not None and hasattr(route, "path") else "<unmatched>"
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _SANE_REQUEST_ID.match(candidate):
+                return str(candidate)
+            break
+    return uuid.uuid4().hex
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _reject_too_large(send: Send, limit: int) -> None:
+    body = error_body("payload_too_large", f"request body exceeds {limit} bytes")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
