@@ -72,7 +72,9 @@ def test_routes_by_severity(labels: list[str], receiver: str) -> None:
 
 def test_critical_goes_to_slack_and_email_warning_to_slack() -> None:
     by_name = receivers()
-    assert by_name["slack-and-email"]["slack_configs"] and by_name["slack-and-email"]["email_configs"]
+    assert (
+        by_name["slack-and-email"]["slack_configs"] and by_name["slack-and-email"]["email_configs"]
+    )
     assert by_name["slack"]["slack_configs"] and "email_configs" not in by_name["slack"]
 
 
@@ -195,7 +197,8 @@ def test_real_alertmanager_inhibits_the_warning_tier(alertmanager: str) -> None:
         return {"labels": labels}
 
     post_alerts(
-        alertmanager, [alert("critical", "gravl"), alert("warning", "gravl"), alert("warning", "other")]
+        alertmanager,
+        [alert("critical", "gravl"), alert("warning", "gravl"), alert("warning", "other")],
     )
     with urllib.request.urlopen(f"{alertmanager}/api/v2/alerts", timeout=5) as response:
         states = {
