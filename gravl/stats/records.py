@@ -17,9 +17,9 @@ from gravl.stats.e1rm import SetType, estimate_1rm, set_volume
 RecordType = Literal["weight", "e1rm", "volume", "reps"]
 _TYPE_ORDER: dict[RecordType, int] = {"weight": 0, "e1rm": 1, "volume": 2, "reps": 3}
 
-# Weights that differ by less than this are the same weight for "most reps at a weight";
-# lb conversions leave float noise (61.2349 kg and 61.235 kg are both 135 lb).
-_WEIGHT_GRAIN_KG = 0.01
+# "Most reps at a weight" compares weights to 0.1 kg: lb conversions leave float noise
+# (61.2349 kg and 61.235 kg are both 135 lb) and no two plates differ by that little.
+_WEIGHTS_PER_KG = 10
 
 
 class PerformedSet(Protocol):
@@ -52,7 +52,7 @@ class PersonalRecord:
     log_id: int
 
 
-def _candidates(performed: PerformedSet) -> Iterable[tuple[RecordType, float | None, float]]:
+def _candidates(performed: PerformedSet) -> Iterable[tuple[RecordType, int | None, float]]:
     """(type, weight key, value) for each record this set could hold."""
     reps, weight = performed.reps, performed.weight_kg
     if weight is not None and weight > 0:
@@ -61,7 +61,7 @@ def _candidates(performed: PerformedSet) -> Iterable[tuple[RecordType, float | N
         if e1rm is not None:
             yield "e1rm", None, e1rm
         yield "volume", None, set_volume(weight, reps)
-        yield "reps", round(weight / _WEIGHT_GRAIN_KG) * _WEIGHT_GRAIN_KG, float(reps or 0)
+        yield "reps", round(weight * _WEIGHTS_PER_KG), float(reps or 0)
     else:
         # Bodyweight: only "most reps" applies, with no weight.
         yield "reps", None, float(reps or 0)
@@ -69,7 +69,7 @@ def _candidates(performed: PerformedSet) -> Iterable[tuple[RecordType, float | N
 
 def personal_records(sets: Iterable[PerformedSet]) -> list[PersonalRecord]:
     """Current records, one per (exercise, type) and, for reps, per weight."""
-    best: dict[tuple[int, RecordType, float | None], PersonalRecord] = {}
+    best: dict[tuple[int, RecordType, int | None], PersonalRecord] = {}
     for performed in sets:
         if performed.set_type == "warmup" or not performed.reps or performed.reps < 1:
             continue
@@ -86,7 +86,7 @@ def personal_records(sets: Iterable[PerformedSet]) -> list[PersonalRecord]:
                 type=record_type,
                 value=value,
                 reps=performed.reps,
-                weight_kg=performed.weight_kg,
+                weight_kg=performed.weight_kg or None,
                 achieved_at=performed.performed_at,
                 log_id=performed.log_id,
             )
