@@ -113,8 +113,11 @@ def test_namespace_denies_by_default(model: NetworkModel, overlay: str) -> None:
 def test_database_clients_reach_the_database_and_dns_only(
     model: NetworkModel, overlay: str, client: str
 ) -> None:
-    database = {(pod, 5432, "TCP") for pod in DATABASE_PODS[overlay]}
-    assert model.reachable_from(model.by_name(client)) == database | DNS
+    expected = {(pod, 5432, "TCP") for pod in DATABASE_PODS[overlay]} | DNS
+    if client == "gravl-backup":
+        # Its success time, for alert BackupTooOld.
+        expected.add(("pushgateway", 9091, "TCP"))
+    assert model.reachable_from(model.by_name(client)) == expected
 
 
 def test_only_gravl_workloads_reach_the_database(model: NetworkModel, overlay: str) -> None:
@@ -183,6 +186,14 @@ def test_unlisted_pods_in_the_app_namespace_are_isolated(model: NetworkModel, po
     endpoint = model.by_name(pod)
     assert model.reachable_from(endpoint) == set()
     assert all(not model.callers_of(endpoint, port) for port in endpoint.ports)
+
+
+def test_pushgateway_takes_pushes_from_backup_jobs_only(model: NetworkModel) -> None:
+    gateway = model.by_name("pushgateway")
+    callers = model.callers_of(gateway, gateway.ports[0])
+    outside_monitoring = {c for c in callers if model.by_name(c).namespace != "monitoring"}
+    assert outside_monitoring == {"gravl-backup"}
+    assert "prometheus" in callers
 
 
 def test_loki_accepts_the_monitoring_namespace_only(model: NetworkModel) -> None:

@@ -43,10 +43,6 @@ def objects(overlay: str) -> list[Obj]:
     return rendered(overlay)
 
 
-def all_targets() -> list[str]:
-    return ["base", "logging", *OVERLAYS]
-
-
 # --- containers -----------------------------------------------------------------------------
 
 
@@ -244,7 +240,7 @@ def test_no_committed_file_holds_a_secret_value() -> None:
 # --- storage --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["base", "logging"])
+@pytest.mark.parametrize("target", ["base", "observability"])
 def test_bases_name_no_storage_class(target: str) -> None:
     found = [
         path
@@ -414,8 +410,11 @@ def test_backup_cronjob_runs_gravl_backup_with_retention(objects: list[Obj]) -> 
     (retention,) = spec["containers"]
     retention_command = " ".join(retention["command"])
     assert "-mtime" in retention_command and "-delete" in retention_command
-    days = {e["name"]: e["value"] for e in retention["env"]}["BACKUP_RETENTION_DAYS"]
-    assert int(days) >= 7
+    env = {e["name"]: e.get("value") for e in retention["env"]}
+    assert int(env["BACKUP_RETENTION_DAYS"]) >= 7
+    # Success is reported under the metric alert BackupTooOld reads.
+    assert "gravl_backup_last_success_timestamp_seconds" in retention_command
+    assert env["PUSHGATEWAY_URL"].startswith("http://pushgateway.monitoring.svc:")
     volumes = {v["name"]: v for v in spec["volumes"]}
     for container in (backup, retention):
         mount = next(m for m in container["volumeMounts"] if m["mountPath"] == "/backups")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.ops.k8s_support import INSTALL_HINT, Obj, object_id, of_kind, rendered
 
-TARGETS = ["base", "logging", "overlays/staging", "overlays/production"]
+TARGETS = ["base", "observability", "overlays/staging", "overlays/production"]
 OVERLAYS = ["overlays/staging", "overlays/production"]
 # The oldest Kubernetes minor still in upstream support when these manifests were written;
 # the schemas only grow, so validating here keeps us honest for 1.30 and later.
