@@ -82,7 +82,7 @@ def _session_tree() -> Path:
 
 @functools.cache
 def rendered_text(target: str) -> str:
-    """kustomize output for target ("base", "observability", "overlays/staging"...), once a session."""
+    """kustomize output for target ("base", "overlays/staging"...), rendered once a session."""
     return kustomize(_session_tree(), target)
 
 
