@@ -1,27 +1,140 @@
-"""structlog configured for one JSON object per line on stdout (Loki/Promtail read stdout)."""
+"""One JSON object per line on stdout (Loki/Promtail read stdout), secrets redacted.
+
+structlog renders Gravl's own events; the stdlib root logger (uvicorn, SQLAlchemy, asyncio,
+warnings) goes through the same processors, so nothing on stdout or stderr is plain text.
+"""
 
 from __future__ import annotations
 
 import logging
+import logging.config
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+REDACTED = "[redacted]"
+
+# A key containing any of these names a secret or personal data, whatever its value looks like.
+_SECRET_KEY_PARTS = (
+    "password",
+    "passwd",
+    "token",
+    "authorization",
+    "secret",
+    "email",
+    "cookie",
+    "api_key",
+    "credential",
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Every JWT starts with base64url('{"'), i.e. "eyJ", then has three dot-separated segments.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Replace secret-named fields, e-mail addresses and JWTs anywhere in the event."""
+    _redact_mapping(event_dict)
+    return event_dict
+
+
+def _redact_mapping(mapping: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in mapping.items():
+        if any(part in key.lower() for part in _SECRET_KEY_PARTS):
+            if value is not None:
+                mapping[key] = REDACTED
+        else:
+            mapping[key] = _redact_value(value)
+    return mapping
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        # The substring tests keep the common case (no "@", no "eyJ") free of regex work.
+        if "@" in value:
+            value = _EMAIL.sub(REDACTED, value)
+        if "eyJ" in value:
+            value = _JWT.sub(REDACTED, value)
+        return value
+    if isinstance(value, dict):
+        return _redact_mapping(dict(value))
+    if isinstance(value, list | tuple):
+        return [_redact_value(item) for item in value]
+    return value
+
+
+def _level(level: str) -> int:
+    numeric = logging.getLevelName(level.upper())
+    return numeric if isinstance(numeric, int) else logging.INFO
+
+
+# Shared by structlog events and stdlib records; the stdlib ones first gain ts and level.
+_FOREIGN_PRE_CHAIN: list[Processor] = [
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
+]
+_RENDER: list[Processor] = [
+    structlog.processors.format_exc_info,
+    structlog.processors.EventRenamer("msg"),
+    # After format_exc_info: tracebacks quote values (an IntegrityError shows the e-mail).
+    redact_secrets,
+    structlog.processors.JSONRenderer(),
+]
+
+
+def json_formatter() -> logging.Formatter:
+    """The stdlib formatter for the root handler (referenced by ``logging_config``)."""
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_FOREIGN_PRE_CHAIN,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *_RENDER],
+    )
+
+
+def logging_config(level: str = "info") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` that sends every stdlib record to stdout as JSON.
+
+    Given to uvicorn as ``log_config`` so each worker process applies it before logging.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.json_formatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        # Libraries' info lines (alembic announcing its plugins...) are not operational news.
+        "root": {
+            "handlers": ["stdout"],
+            "level": logging.getLevelName(max(_level(level), logging.WARNING)),
+        },
+        # uvicorn's own handlers would print plain text; its records go to the root instead.
+        "loggers": {
+            name: {"handlers": [], "propagate": True}
+            for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+        },
+    }
 
 
 def configure_logging(level: str = "info") -> None:
-    numeric = logging.getLevelName(level.upper())
-    if not isinstance(numeric, int):
-        numeric = logging.INFO
+    logging.config.dictConfig(logging_config(level))
+    logging.captureWarnings(True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
-            structlog.processors.format_exc_info,
-            structlog.processors.EventRenamer("msg"),
-            structlog.processors.JSONRenderer(),
+            *_RENDER,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        wrapper_class=structlog.make_filtering_bound_logger(_level(level)),
+        # One write() per line, so lines from structlog and the stdlib handler never interleave.
+        logger_factory=structlog.WriteLoggerFactory(file=sys.stdout),
         cache_logger_on_first_use=True,
     )
