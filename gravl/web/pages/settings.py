@@ -1,0 +1,92 @@
+"""The lifter's settings: units, timezone, experience level and display name."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from gravl.auth import service
+from gravl.auth.models import User
+from gravl.auth.schemas import ProfilePatch
+from gravl.db import SessionDep
+from gravl.web.forms import FormErrors, form_fields, from_validation
+from gravl.web.routing import WebRoute, redirect, render
+from gravl.web.session import CsrfChecked, WebUser
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+UNIT_CHOICES = (("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)"))
+EXPERIENCE_CHOICES = (
+    ("beginner", "Beginner — under a year of steady training"),
+    ("intermediate", "Intermediate"),
+    ("advanced", "Advanced — years of hard, consistent training"),
+)
+
+
+@cache
+def timezone_choices() -> tuple[tuple[str, str], ...]:
+    # Legacy aliases ("US/Eastern", "Etc/GMT+5") only clutter the list; every city is there.
+    names = sorted(
+        tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "US/"))
+    )
+    return (("UTC", "UTC"), *((tz, tz.replace("_", " ")) for tz in names))
+
+
+def _page(
+    request: Request,
+    user: User,
+    values: dict[str, str],
+    errors: FormErrors | None,
+    *,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "pages/settings.html",
+        {
+            "user": user,
+            "active": "/settings",
+            "title": "Settings",
+            "values": values,
+            "errors": errors,
+            "saved": saved,
+            "unit_choices": UNIT_CHOICES,
+            "experience_choices": EXPERIENCE_CHOICES,
+            "timezone_choices": timezone_choices(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/settings")
+async def settings_page(request: Request, user: WebUser, saved: bool = False) -> Response:
+    """Show the profile form."""
+    values = {
+        "display_name": user.display_name or "",
+        "units": user.units,
+        "timezone": user.timezone,
+        "experience": user.experience,
+    }
+    return _page(request, user, values, None, saved=saved)
+
+
+@router.post("/settings", dependencies=[CsrfChecked])
+async def save_settings(request: Request, session: SessionDep, user: WebUser) -> Response:
+    """Save the profile; the units apply to every page from now on."""
+    values = await form_fields(request, "display_name", "units", "timezone", "experience")
+    try:
+        patch = ProfilePatch(
+            display_name=values["display_name"] or None,
+            units=values["units"],
+            timezone=values["timezone"],
+            experience=values["experience"],
+        )
+    except ValidationError as exc:
+        return _page(request, user, values, from_validation(exc), status_code=422)
+    await service.update_profile(session=session, user=user, data=patch)
+    return redirect(request, "/settings?saved=1")

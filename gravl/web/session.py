@@ -1,0 +1,169 @@
+"""Who is browsing: the session cookie, and the CSRF token every state-changing form carries.
+
+The session cookie holds the refresh token a sign-in issued. The web UI never rotates it: it is
+looked up (hashed) on each request, like a server-side session, so signing out revokes it for
+good and two tabs loading at once can never trip the refresh-token reuse detector. It lives
+as long as a refresh token (``GRAVL_REFRESH_TOKEN_TTL_S``).
+
+Cookies are ``HttpOnly`` and ``SameSite=Lax``; they are ``Secure`` when ``GRAVL_HSTS`` is on
+(the site is served over TLS, so browsers must never send them in clear) or when the request
+itself arrived over HTTPS (uvicorn trusts ``X-Forwarded-Proto`` from the local proxy).
+
+CSRF: a random ``gravl_csrf`` cookie, and in each form the HMAC of that cookie and the session
+under the secret key ("signed double submit", OWASP CSRF cheat sheet). A cross-site page can
+neither read the cookie nor compute the HMAC, and a token is bound to one sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from gravl.auth.dependencies import SettingsDep
+from gravl.auth.models import RefreshToken, User
+from gravl.auth.schemas import TokenPair
+from gravl.auth.security import hash_token, signing_keys
+from gravl.config import Settings
+from gravl.db import SessionDep, utcnow
+
+SESSION_COOKIE = "gravl_session"
+CSRF_COOKIE = "gravl_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+# A browser session for the CSRF cookie is fine: it is re-issued on the next page view.
+_CSRF_COOKIE_BYTES = 32
+
+
+class NeedsSignIn(Exception):
+    """The page needs a signed-in lifter; answered with a redirect to the sign-in page."""
+
+
+class CsrfRejected(Exception):
+    """A state-changing request without a valid CSRF token; answered 403."""
+
+
+def _secure(request: Request, settings: Settings) -> bool:
+    return settings.hsts or request.url.scheme == "https"
+
+
+def _csrf_cookie(request: Request) -> str:
+    """This browser's CSRF secret, minted (and later set on the response) when it has none."""
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    if not value:
+        value = secrets.token_urlsafe(_CSRF_COOKIE_BYTES)
+        request.state.new_csrf_cookie = value
+    return str(value)
+
+
+def _sign(key: str, csrf_cookie: str, session_token: str) -> str:
+    message = f"{csrf_cookie}|{hash_token(session_token) if session_token else ''}"
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _current_session_token(request: Request) -> str:
+    """The session the page will be rendered for: a sign-in in this request wins."""
+    if getattr(request.state, "signed_out", False):
+        return ""
+    return str(
+        getattr(request.state, "new_session_token", None) or request.cookies.get(SESSION_COOKIE, "")
+    )
+
+
+def csrf_token(request: Request, settings: Settings) -> str:
+    """The token forms on this page must send back."""
+    return _sign(settings.secret_key, _csrf_cookie(request), _current_session_token(request))
+
+
+async def require_csrf(request: Request, settings: SettingsDep) -> None:
+    """Reject a POST whose form field or ``X-CSRF-Token`` header lacks a valid token."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        field = (await request.form()).get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
+    if not cookie or not sent:
+        raise CsrfRejected
+    session_token = request.cookies.get(SESSION_COOKIE, "")
+    # Tokens signed before a secret-key rotation stay valid while the previous key is kept.
+    if not any(
+        hmac.compare_digest(sent, _sign(key, cookie, session_token))
+        for key in signing_keys(settings).values()
+    ):
+        raise CsrfRejected
+
+
+CsrfChecked = Depends(require_csrf)
+
+
+async def optional_web_user(request: Request, session: SessionDep) -> User | None:
+    """The lifter whose live session cookie came with the request, if any."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    user = await session.scalar(
+        select(User)
+        .join(RefreshToken, RefreshToken.user_id == User.id)
+        .where(
+            RefreshToken.token_hash == hash_token(token),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.rotated_at.is_(None),
+            RefreshToken.expires_at > utcnow(),
+        )
+    )
+    if user is not None:
+        request.state.user_id = user.id
+    return user
+
+
+async def web_user(user: Annotated[User | None, Depends(optional_web_user)]) -> User:
+    if user is None:
+        raise NeedsSignIn
+    return user
+
+
+WebUser = Annotated[User, Depends(web_user)]
+OptionalWebUser = Annotated[User | None, Depends(optional_web_user)]
+
+
+def start_session(request: Request, tokens: TokenPair) -> None:
+    """Remember a sign-in; the cookie is set on the response by ``apply_cookies``."""
+    request.state.new_session_token = tokens.refresh_token
+    request.state.signed_out = False
+
+
+def end_session(request: Request) -> None:
+    request.state.signed_out = True
+
+
+def apply_cookies(request: Request, response: Response, settings: Settings) -> None:
+    """Write the cookie changes this request decided on."""
+    secure = _secure(request, settings)
+    new_csrf = getattr(request.state, "new_csrf_cookie", None)
+    if new_csrf:
+        response.set_cookie(
+            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=secure, path="/"
+        )
+    if getattr(request.state, "signed_out", False):
+        response.delete_cookie(
+            SESSION_COOKIE, httponly=True, samesite="lax", secure=secure, path="/"
+        )
+        return
+    new_session = getattr(request.state, "new_session_token", None)
+    if new_session:
+        response.set_cookie(
+            SESSION_COOKIE,
+            new_session,
+            max_age=settings.refresh_token_ttl_s,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path="/",
+        )
