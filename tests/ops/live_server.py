@@ -48,6 +48,24 @@ def gravl(
     )
 
 
+def gravl_in_process(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the `gravl` CLI in this process (no interpreter start-up), with only ``env`` set."""
+    from typer.testing import CliRunner
+
+    from gravl.cli import app
+    from gravl.config import get_settings
+
+    unset: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("GRAVL_", "PROMETHEUS_"))
+    }
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, list(args), env={**unset, **env}, catch_exceptions=False)
+    finally:
+        get_settings.cache_clear()
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def _admin_dsn() -> str:
     url = make_url(POSTGRES_URL)
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
