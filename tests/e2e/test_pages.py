@@ -1,0 +1,116 @@
+"""The pages in a real browser: body map, programs, workouts, exercise search; axe on each."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from gravl.catalog.muscles import MUSCLE_SLUGS
+from tests.e2e.conftest import axe_violations, layout_shift, sign_up
+
+# web.dev's "good" Cumulative Layout Shift threshold.
+MAX_LAYOUT_SHIFT = 0.1
+
+
+def test_body_map_has_17_regions_shown_on_tap_focus_and_in_a_table(
+    page: Page, viewport: str
+) -> None:
+    sign_up(page)
+    regions = page.locator("[data-bodymap] g.muscle[tabindex='0']")
+    expect(regions).to_have_count(17)
+    assert set(regions.evaluate_all("gs => gs.map(g => g.id)")) == MUSCLE_SLUGS
+    table = page.get_by_role("table", name="Recovery by muscle group")
+    expect(table.locator("tbody tr")).to_have_count(17)
+    expect(table.get_by_role("row", name=re.compile("^Chest"))).to_contain_text("100.0%")
+    for box in (
+        page.locator("svg").nth(0).bounding_box(),
+        page.locator("svg").nth(1).bounding_box(),
+    ):
+        assert box is not None and box["width"] > 120 and box["height"] > 240
+
+    detail = page.locator("[data-bodymap-detail]")
+    left_pectoral = page.locator("#chest path[data-side=left]")
+    if viewport == "mobile":
+        left_pectoral.tap()
+    else:
+        left_pectoral.hover()
+    expect(detail).to_have_text("Chest 100% · ready · ready now")
+    # Keyboard: focus one region, Tab moves to the next and shows it.
+    page.locator("#neck").focus()
+    expect(detail).to_contain_text("Neck")
+    page.keyboard.press("Tab")
+    expect(page.locator("#shoulders")).to_be_focused()
+    expect(detail).to_contain_text("Shoulders 100%")
+    expect(page.locator("#shoulders")).to_have_attribute(
+        "aria-label", "Shoulders: 100% recovered, ready, ready now"
+    )
+    assert axe_violations(page) == []
+    assert layout_shift(page) < MAX_LAYOUT_SHIFT
+
+
+def test_the_skip_link_is_the_first_tab_stop(page: Page) -> None:
+    sign_up(page)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+
+
+def test_programs_page_lists_programs_with_an_enroll_button(page: Page) -> None:
+    sign_up(page)
+    page.get_by_role("link", name="Programs").click()
+    programs = page.locator("li.program")
+    assert programs.count() >= 5
+    first = programs.first
+    expect(first.get_by_role("button", name="Enroll")).to_be_visible()
+    first.get_by_text(re.compile(r"^Schedule")).click()
+    expect(first.locator(".schedule li").first).to_be_visible()
+    assert axe_violations(page) == []
+    assert layout_shift(page) < MAX_LAYOUT_SHIFT
+
+
+def test_workouts_library_and_a_workout(page: Page) -> None:
+    sign_up(page)
+    page.get_by_role("link", name="Workouts").click()
+    expect(page.get_by_role("heading", name="Library")).to_be_visible()
+    assert axe_violations(page) == []
+    page.locator(".card-list h3 a").first.click()
+    expect(
+        page.get_by_role("table", name="Exercises in order").locator("tbody tr").first
+    ).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("table").locator("tbody a").first.click()
+    expect(page.locator("dl.facts")).to_contain_text("Primary muscles")
+    assert axe_violations(page) == []
+
+
+def test_exercise_search_updates_as_the_lifter_types(page: Page) -> None:
+    sign_up(page)
+    page.goto("/exercises")
+    assert axe_violations(page) == []
+    count = page.locator(".result-count")
+    everything = count.inner_text()
+    page.get_by_label("Search by name").fill("bench press")
+    expect(page).to_have_url(re.compile(r"q=bench(\+|%20)press"))  # htmx pushed the search
+    names = page.locator(".exercise-list a")
+    expect(count).not_to_have_text(everything)
+    expect(names.first).to_contain_text("Bench")
+    # Names or aliases match ("Incline Dumbbell Press" is also an incline bench press).
+    assert sum("Bench" in n for n in names.all_inner_texts()) >= names.count() // 2
+    page.get_by_label("Equipment").select_option("dumbbell")
+    expect(page).to_have_url(re.compile(r"equipment=dumbbell"))
+    expect(page.locator(".exercise-list .meta").first).to_contain_text("dumbbell")
+    assert all("dumbbell" in m for m in page.locator(".exercise-list .meta").all_inner_texts())
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/history", "/progress", "/import"])
+def test_pages_still_to_come_are_accessible(page: Page, path: str) -> None:
+    sign_up(page)
+    page.goto(path)
+    expect(page.get_by_role("link", name=path.strip("/").capitalize())).to_have_attribute(
+        "aria-current", "page"
+    )
+    assert axe_violations(page) == []
