@@ -1,6 +1,6 @@
 """Regenerate docs/screenshots/: every web page on a phone (375 px) and a desktop (1280 px).
 
-Run with the project's venv after scripts/install-browser.sh:  .venv/bin/python scripts/screenshots.py
+After scripts/install-browser.sh:  .venv/bin/python scripts/screenshots.py
 It serves a fresh, seeded SQLite database on a free loopback port and signs up a demo lifter.
 """
 
