@@ -20,6 +20,7 @@ from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
 from gravl.observability.middleware import GravlMiddleware
 from gravl.training.router import router as training_router
+from gravl.web.router import router as web_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health_router, auth_router, catalog_router, training_router):
         app.include_router(router)
+    app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
