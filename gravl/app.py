@@ -18,6 +18,7 @@ from gravl.errors import install_error_handlers
 from gravl.migrations.runner import head_revision
 from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
+from gravl.observability.metrics import observe_request, start_pool_sampling
 from gravl.observability.middleware import GravlMiddleware
 from gravl.training.router import router as training_router
 from gravl.web.router import router as web_router
@@ -39,9 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
+        stop_pool_sampling = start_pool_sampling(app.state.database.engine)
         try:
             yield
         finally:
+            stop_pool_sampling()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -69,5 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         hsts=settings.hsts,
+        observe=observe_request,
     )
     return app

@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.config import InsecureSettingsError, Settings, get_settings
 from gravl.db import Database
+from gravl.ops.cli import ops_app
 
 app = typer.Typer(help="Gravl: strength training with explained recovery.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage lifters' accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(ops_app)  # backup, restore, check: top-level commands
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -60,21 +62,35 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (GRAVL_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="API port (GRAVL_PORT).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes on one port.")] = 1,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Prometheus metrics port (GRAVL_METRICS_PORT).")
+    ] = None,
 ) -> None:
-    """Serve the API and web UI."""
+    """Serve the API and web UI, and every worker's metrics on the metrics port."""
     import uvicorn
 
+    from gravl.observability.exposition import metrics_server, multiprocess_directory
+    from gravl.observability.logging import configure_logging, logging_config
+
     settings = _settings()
-    uvicorn.run(
-        "gravl.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-        proxy_headers=True,
-        server_header=False,
-    )
+    configure_logging(settings.log_level)
+    bind, api_port = host or settings.host, port or settings.port
+    metrics_port = metrics_port or settings.metrics_port
+    if metrics_port == api_port:
+        console.print("[red]the metrics port must differ from the API port")
+        raise typer.Exit(2)
+    with multiprocess_directory() as directory, metrics_server(bind, metrics_port, directory):
+        uvicorn.run(
+            "gravl.asgi:app",
+            host=bind,
+            port=api_port,
+            workers=workers,
+            log_level="warning",
+            log_config=logging_config(settings.log_level),
+            access_log=False,
+            proxy_headers=True,
+            server_header=False,
+        )
 
 
 @db_app.command("upgrade")
