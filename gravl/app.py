@@ -15,11 +15,14 @@ from gravl.catalog.router import router as catalog_router
 from gravl.config import Settings, get_settings
 from gravl.db import Database
 from gravl.errors import install_error_handlers
+from gravl.logs.router import router as logs_router
 from gravl.migrations.runner import head_revision
 from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
 from gravl.observability.metrics import observe_request, start_pool_sampling
 from gravl.observability.middleware import GravlMiddleware
+from gravl.recommendations.router import router as recommendations_router
+from gravl.recovery.router import router as recovery_router
 from gravl.training.router import router as training_router
 from gravl.web.router import router as web_router
 
@@ -58,7 +61,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.migration_head = head_revision()
     install_error_handlers(app)
-    for router in (health_router, auth_router, catalog_router, training_router):
+    for router in (
+        health_router,
+        auth_router,
+        catalog_router,
+        training_router,
+        logs_router,
+        recovery_router,
+        recommendations_router,
+    ):
         app.include_router(router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -17,7 +17,11 @@ from gravl.config import InsecureSettingsError, Settings, get_settings
 from gravl.db import Database
 from gravl.ops.cli import ops_app
 
-app = typer.Typer(help="Gravl: strength training with explained recovery.", no_args_is_help=True)
+app = typer.Typer(
+    help="Gravl: strength training with explained recovery.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage lifters' accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -160,3 +164,17 @@ def user_create(
         console.print(f"[red]{exc.message}")
         raise typer.Exit(1) from exc
     console.print(f"created user {user.id} <{user.email}>")
+
+
+@app.command()
+def demo() -> None:
+    """Create a demo lifter eight weeks into a program (prints the credentials)."""
+    from gravl.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
+
+    settings = _settings()
+    if settings.env == "production":
+        console.print("[red]refusing to create a demo account in production")
+        raise typer.Exit(2)
+    _, created = _with_session(lambda session: create_demo(session=session))
+    console.print("demo lifter created" if created else "demo lifter already exists")
+    console.print(f"sign in as {DEMO_EMAIL} with password {DEMO_PASSWORD}")

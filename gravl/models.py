@@ -6,4 +6,6 @@ from __future__ import annotations
 def import_all_models() -> None:
     import gravl.auth.models
     import gravl.catalog.models
+    import gravl.logs.models
+    import gravl.recovery.models
     import gravl.training.models  # noqa: F401

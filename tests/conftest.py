@@ -72,6 +72,27 @@ def _migrate_and_seed(url: str) -> None:
     asyncio.run(load())
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgresql_only: a concurrency test that only means something on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run ``postgresql_only`` tests just on PostgreSQL (deselected, not skipped, on SQLite)."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("template_database") if callspec else None
+        if item.get_closest_marker("postgresql_only") and backend != "postgresql":
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def template_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A migrated, seeded database for this backend, cloned by each test."""

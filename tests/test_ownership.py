@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Lifter
+from tests.factories import custom_workout, enroll, exercise_id, log
 
 Setup = Callable[[TestClient, Lifter], dict[str, Any]]
 
@@ -33,13 +34,59 @@ def _builtin_workout(client: TestClient, owner: Lifter) -> dict[str, Any]:
     return {"workout_id": client.get("/api/workouts", headers=owner.headers).json()[0]["id"]}
 
 
+def _program(client: TestClient, owner: Lifter) -> dict[str, Any]:
+    return {"program_id": client.get("/api/programs", headers=owner.headers).json()[0]["id"]}
+
+
+def _bench(client: TestClient) -> int:
+    return exercise_id(client, "barbell-bench-press")
+
+
+def _log(client: TestClient, owner: Lifter) -> dict[str, Any]:
+    return {"log_id": log(client, owner, _bench(client))["id"]}
+
+
+def _custom_workout(client: TestClient, owner: Lifter) -> dict[str, Any]:
+    return {"workout_id": custom_workout(client, owner, [_bench(client)])["id"]}
+
+
+def _scheduled_swap(client: TestClient, owner: Lifter) -> dict[str, Any]:
+    """Enroll so a workout is scheduled on a fixed day; return it and a replacement."""
+    enroll(client, owner, start_date="2026-06-01")
+    today = client.get(
+        "/api/schedule/today", params={"date": "2026-06-01"}, headers=owner.headers
+    ).json()
+    scheduled = today["workout"]["id"]
+    others = client.get("/api/workouts", headers=owner.headers).json()
+    replacement = next(w["id"] for w in others if w["id"] != scheduled)
+    return {"workout_id": scheduled, "replacement": replacement}
+
+
+def _swap(client: TestClient, owner: Lifter) -> dict[str, Any]:
+    ids = _scheduled_swap(client, owner)
+    response = client.post(
+        f"/api/workouts/{ids['workout_id']}/swap",
+        json={"replacement_workout_id": ids["replacement"], "date": "2026-06-01"},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201
+    return {"swap_id": response.json()["id"]}
+
+
+def _custom_body(client: TestClient) -> dict[str, Any]:
+    return {
+        "name": "Matrix",
+        "exercises": [{"exercise_id": _bench(client), "target_sets": 3, "target_reps": 5}],
+    }
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
     path: str
     access: str  # public | authenticated | owned
     setup: Setup | None = None
-    body: Callable[[Lifter], Any] | None = None
+    body: Callable[[TestClient, Lifter, dict[str, Any]], Any] | None = None
     # owned objects behind a public route are hidden (404) from strangers and anonymous callers
     anonymous_status: int = 401
     params: dict[str, Any] = field(default_factory=dict)
@@ -57,22 +104,90 @@ ROUTES: list[Route] = [
         "POST",
         "/api/auth/logout",
         "authenticated",
-        body=lambda lifter: {"refresh_token": lifter.refresh_token},
+        body=lambda c, lifter, ids: {"refresh_token": lifter.refresh_token},
     ),
     Route("GET", "/api/me", "authenticated"),
-    Route("PATCH", "/api/me", "authenticated", body=lambda lifter: {"units": "lb"}),
+    Route("PATCH", "/api/me", "authenticated", body=lambda c, lifter, ids: {"units": "lb"}),
     Route(
         "POST",
         "/api/exercises",
         "authenticated",
-        body=lambda lifter: {"name": "Matrix Curl", "primary_muscles": ["biceps"]},
+        body=lambda c, lifter, ids: {"name": "Matrix Curl", "primary_muscles": ["biceps"]},
     ),
     Route(
         "GET", "/api/exercises/{exercise_id}", "owned", setup=_custom_exercise, anonymous_status=404
     ),
+    Route(
+        "GET",
+        "/api/exercises/{exercise_id}/alternatives",
+        "owned",
+        setup=_custom_exercise,
+        anonymous_status=404,
+    ),
     Route("GET", "/api/workouts", "authenticated"),
     Route("GET", "/api/workouts/{workout_id}", "authenticated", setup=_builtin_workout),
+    Route("GET", "/api/workouts/available", "authenticated"),
+    Route("GET", "/api/workouts/swaps", "authenticated"),
+    # A built-in workout is no one's; another lifter's schedule simply does not hold it (409).
+    Route(
+        "POST",
+        "/api/workouts/{workout_id}/swap",
+        "authenticated",
+        setup=_scheduled_swap,
+        body=lambda c, lifter, ids: {
+            "replacement_workout_id": ids["replacement"],
+            "date": "2026-06-01",
+        },
+    ),
+    Route("POST", "/api/workouts/swaps/{swap_id}/revert", "owned", setup=_swap),
     Route("GET", "/api/programs", "authenticated"),
+    Route("GET", "/api/programs/current", "owned", setup=lambda c, o: (enroll(c, o), {})[1]),
+    Route(
+        "POST",
+        "/api/programs/{program_id}/enroll",
+        "authenticated",
+        setup=_program,
+        body=lambda c, lifter, ids: {},
+    ),
+    Route("GET", "/api/schedule/today", "authenticated"),
+    Route("GET", "/api/custom-workouts", "authenticated"),
+    Route(
+        "POST", "/api/custom-workouts", "authenticated", body=lambda c, lifter, ids: _custom_body(c)
+    ),
+    Route("GET", "/api/custom-workouts/{workout_id}", "owned", setup=_custom_workout),
+    Route(
+        "PUT",
+        "/api/custom-workouts/{workout_id}",
+        "owned",
+        setup=_custom_workout,
+        body=lambda c, lifter, ids: _custom_body(c),
+    ),
+    Route("DELETE", "/api/custom-workouts/{workout_id}", "owned", setup=_custom_workout),
+    Route(
+        "POST",
+        "/api/logs",
+        "authenticated",
+        body=lambda c, lifter, ids: {"exercise_id": _bench(c), "sets": [{"reps": 5}]},
+    ),
+    Route("GET", "/api/logs", "authenticated"),
+    Route("GET", "/api/logs/{log_id}", "owned", setup=_log),
+    Route(
+        "PATCH",
+        "/api/logs/{log_id}",
+        "owned",
+        setup=_log,
+        body=lambda c, lifter, ids: {"notes": "edited"},
+    ),
+    Route("DELETE", "/api/logs/{log_id}", "owned", setup=_log),
+    Route("GET", "/api/recovery/muscle-groups", "authenticated"),
+    Route("GET", "/api/recovery/most-recovered", "authenticated"),
+    Route(
+        "POST",
+        "/api/recovery/check-ins",
+        "authenticated",
+        body=lambda c, lifter, ids: {"muscle_group": "chest", "soreness": 2},
+    ),
+    Route("GET", "/api/recommendations/smart-workout", "authenticated"),
 ]
 
 
@@ -84,7 +199,7 @@ def _call(
     client: TestClient, route: Route, owner: Lifter, caller: Lifter | None, ids: dict[str, Any]
 ) -> int:
     headers = caller.headers if caller else {}
-    body = route.body(owner) if route.body else None
+    body = route.body(client, owner, ids) if route.body else None
     return client.request(
         route.method, route.path.format(**ids), json=body, headers=headers
     ).status_code

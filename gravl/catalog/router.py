@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 
 from fastapi import APIRouter, Query, status
 
@@ -10,6 +10,7 @@ from gravl.auth.dependencies import CurrentUser, OptionalUser
 from gravl.catalog import service
 from gravl.catalog.muscles import MUSCLE_GROUPS
 from gravl.catalog.schemas import (
+    AlternativeOut,
     Category,
     Equipment,
     ExerciseIn,
@@ -18,6 +19,7 @@ from gravl.catalog.schemas import (
     MuscleGroupOut,
 )
 from gravl.db import SessionDep
+from gravl.errors import ValidationFailed
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -76,3 +78,34 @@ async def create_exercise(data: ExerciseIn, session: SessionDep, user: CurrentUs
     """Add a custom exercise that only you see."""
     exercise = await service.create_custom_exercise(session=session, user=user, data=data)
     return ExerciseOut.model_validate(exercise)
+
+
+@router.get("/exercises/{exercise_id}/alternatives", response_model=list[AlternativeOut])
+async def exercise_alternatives(
+    exercise_id: int,
+    session: SessionDep,
+    user: OptionalUser,
+    equipment: Annotated[
+        str | None, Query(max_length=300, description="comma-separated equipment you have")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[AlternativeOut]:
+    """Substitutes for an exercise, most similar first, each with the reasons."""
+    allowed = None
+    if equipment is not None:
+        allowed = {e.strip() for e in equipment.split(",") if e.strip()}
+        unknown = sorted(allowed - set(get_args(Equipment)))
+        if unknown:
+            raise ValidationFailed(
+                f"equipment: unknown value(s) {', '.join(unknown)}",
+                details=[{"field": "equipment", "message": f"unknown: {', '.join(unknown)}"}],
+            )
+    rows = await service.exercise_alternatives(
+        session=session, user=user, exercise_id=exercise_id, equipment=allowed, limit=limit
+    )
+    return [
+        AlternativeOut(
+            exercise=ExerciseOut.model_validate(e), similarity=a.similarity, reasons=list(a.reasons)
+        )
+        for e, a in rows
+    ]

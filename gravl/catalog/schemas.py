@@ -104,3 +104,9 @@ class ExerciseIn(BaseModel):
         if both:
             raise ValueError(f"already primary: {', '.join(sorted(both))}")
         return value
+
+
+class AlternativeOut(BaseModel):
+    exercise: ExerciseOut
+    similarity: float
+    reasons: list[str]

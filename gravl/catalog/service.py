@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.models import User
+from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
 from gravl.catalog.schemas import ExerciseIn
 from gravl.errors import Conflict, NotFound
@@ -23,8 +25,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exercise"
 
 
-def _visible_to(user: User | None) -> Select[Exercise]:
-    query = select(Exercise)
+def visible_exercises(user: User | None, *columns: Any) -> Select[Any]:
+    """Built-in exercises plus the user's own custom ones (whole rows, or ``columns``)."""
+    query = select(*columns) if columns else select(Exercise)
     if user is None:
         return query.where(Exercise.owner_id.is_(None))
     return query.where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == user.id))
@@ -46,7 +49,7 @@ async def list_exercises(
     offset: int = 0,
 ) -> tuple[Sequence[Exercise], int]:
     """Exercises matching every filter given, built-ins and the user's own, by name."""
-    query = _visible_to(user)
+    query = visible_exercises(user)
     for word in (q or "").lower().split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Exercise.search_text.like(f"%{escaped}%", escape="\\"))
@@ -72,8 +75,10 @@ async def list_exercises(
 
 async def get_exercise(*, session: AsyncSession, user: User | None, exercise_id: int) -> Exercise:
     """One exercise the caller may see, or ``NotFound``."""
-    exercise = await session.scalar(
-        _visible_to(user).where(Exercise.id == exercise_id).options(selectinload(Exercise.muscles))
+    exercise: Exercise | None = await session.scalar(
+        visible_exercises(user)
+        .where(Exercise.id == exercise_id)
+        .options(selectinload(Exercise.muscles))
     )
     if exercise is None:
         raise NotFound(f"exercise {exercise_id} not found")
@@ -111,3 +116,44 @@ async def create_custom_exercise(
     session.add(exercise)
     await session.flush()
     return exercise
+
+
+def facts(exercise: Exercise) -> ExerciseFacts:
+    return ExerciseFacts(
+        id=exercise.id,
+        name=exercise.name,
+        primary=frozenset(exercise.primary_muscles),
+        secondary=frozenset(exercise.secondary_muscles),
+        mechanic=exercise.mechanic,
+        force=exercise.force,
+        equipment=exercise.equipment,
+        category=exercise.category,
+    )
+
+
+async def exercise_alternatives(
+    *,
+    session: AsyncSession,
+    user: User | None,
+    exercise_id: int,
+    equipment: Collection[str] | None,
+    limit: int,
+) -> list[tuple[Exercise, Alternative]]:
+    """Substitutes for an exercise among those the caller may see."""
+    original = await get_exercise(session=session, user=user, exercise_id=exercise_id)
+    shared = select(ExerciseMuscle.exercise_id).where(
+        ExerciseMuscle.role == "primary",
+        ExerciseMuscle.muscle_group.in_(original.primary_muscles),
+    )
+    pool = {
+        e.id: e
+        for e in await session.scalars(
+            visible_exercises(user)
+            .where(Exercise.id.in_(shared))
+            .options(selectinload(Exercise.muscles))
+        )
+    }
+    ranked = alternatives(
+        facts(original), (facts(e) for e in pool.values()), equipment=equipment, limit=limit
+    )
+    return [(pool[a.exercise_id], a) for a in ranked]

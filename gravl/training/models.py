@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gravl.catalog.models import Exercise
-from gravl.db import Base
+from gravl.db import Base, UTCDateTime, utcnow
 
 
 class Workout(Base):
@@ -67,3 +69,86 @@ class ProgramWorkout(Base):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     day: Mapped[int] = mapped_column(Integer)
     workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id"))
+
+
+class Enrollment(Base):
+    """A lifter following a program from ``start_date``; the newest unended one is active."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (Index("ix_enrollments_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CustomWorkout(Base):
+    """A lifter's own workout template. Deleting one stamps ``deleted_at`` so logs keep it."""
+
+    __tablename__ = "custom_workouts"
+    __table_args__ = (Index("ix_custom_workouts_user_id_deleted_at", "user_id", "deleted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    exercises: Mapped[list[CustomWorkoutExercise]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="CustomWorkoutExercise.position"
+    )
+
+
+class CustomWorkoutExercise(Base):
+    __tablename__ = "custom_workout_exercises"
+    __table_args__ = (Index("ix_custom_workout_exercises_workout", "custom_workout_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    custom_workout_id: Mapped[int] = mapped_column(
+        ForeignKey("custom_workouts.id", ondelete="CASCADE")
+    )
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    target_sets: Mapped[int] = mapped_column(Integer)
+    target_reps: Mapped[int] = mapped_column(Integer)
+    rest_seconds: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Replaced exercises stay (logs may point at them) but leave the template.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    exercise: Mapped[Exercise] = relationship(lazy="raise")
+
+
+class WorkoutSwap(Base):
+    """One day's scheduled workout replaced by another. Never deleted: the table is the audit
+    trail, and a revert stamps ``reverted_at``. At most one active swap per user and day."""
+
+    __tablename__ = "workout_swaps"
+    __table_args__ = (
+        Index("ix_workout_swaps_user_id_date", "user_id", "date"),
+        Index(
+            "uq_workout_swaps_active_day",
+            "user_id",
+            "date",
+            unique=True,
+            sqlite_where=text("reverted_at IS NULL"),
+            postgresql_where=text("reverted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(Date)
+    original_workout_id: Mapped[int] = mapped_column(ForeignKey("workouts.id"))
+    replacement_workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id"))
+    replacement_custom_workout_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custom_workouts.id")
+    )
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

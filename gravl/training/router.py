@@ -1,15 +1,35 @@
-"""Workout and program endpoints."""
+"""Workouts, programs, the schedule, swaps and custom workouts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from gravl.auth.dependencies import CurrentUser
 from gravl.db import SessionDep
-from gravl.training import service
-from gravl.training.schemas import ProgramOut, WorkoutOut
+from gravl.errors import NotFound
+from gravl.observability.metrics import SWAPS
+from gravl.recommendations import service as recommendations
+from gravl.training import custom, schedule, service, swaps
+from gravl.training.schemas import (
+    AvailableWorkout,
+    CustomWorkoutIn,
+    CustomWorkoutOut,
+    EnrollIn,
+    EnrollmentOut,
+    ProgramOut,
+    ScheduleToday,
+    SwapIn,
+    SwapOut,
+    TargetMuscle,
+    WorkoutOut,
+    WorkoutRef,
+)
 
 router = APIRouter(prefix="/api", tags=["training"])
+Day = Annotated[date | None, Query(description="ISO date; default: today in your timezone")]
 
 
 @router.get("/workouts", response_model=list[WorkoutOut])
@@ -18,13 +38,152 @@ async def list_workouts(session: SessionDep, user: CurrentUser) -> list[WorkoutO
     return [service.workout_out(w) for w in await service.list_workouts(session=session)]
 
 
+@router.get("/workouts/available", response_model=list[AvailableWorkout])
+async def available_workouts(
+    session: SessionDep, user: CurrentUser, on: Annotated[date | None, Query(alias="date")] = None
+) -> list[AvailableWorkout]:
+    """Workouts that can replace the day's scheduled one, with how recovered their muscles are."""
+    rows = await recommendations.available(
+        session=session, user=user, on=on or schedule.local_today(user)
+    )
+    return [
+        AvailableWorkout(
+            workout=WorkoutRef(id=c.workout.id, name=c.workout.name, kind=c.workout.kind),
+            target_muscles=[
+                TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight) for t in c.targets
+            ],
+            recovery_fit=round(fit, 1),
+            scheduled=is_scheduled,
+        )
+        for c, fit, is_scheduled in rows
+    ]
+
+
+@router.get("/workouts/swaps", response_model=list[SwapOut])
+async def list_swaps(
+    session: SessionDep,
+    user: CurrentUser,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> list[SwapOut]:
+    """The swap audit trail, reverted swaps included, newest first."""
+    rows = await swaps.list_swaps(session=session, user=user, start=start, end=end)
+    return [SwapOut.model_validate(s) for s in rows]
+
+
+@router.post("/workouts/swaps/{swap_id}/revert", response_model=SwapOut)
+async def revert_swap(swap_id: int, session: SessionDep, user: CurrentUser) -> SwapOut:
+    """Undo a swap: the day gets its scheduled workout back; the swap stays in the trail."""
+    swap = await swaps.revert_swap(session=session, user=user, swap_id=swap_id)
+    SWAPS.labels(action="revert").inc()
+    return SwapOut.model_validate(swap)
+
+
 @router.get("/workouts/{workout_id}", response_model=WorkoutOut)
 async def get_workout(workout_id: int, session: SessionDep, user: CurrentUser) -> WorkoutOut:
     """One workout template with its exercises and target muscles."""
     return service.workout_out(await service.get_workout(session=session, workout_id=workout_id))
 
 
+@router.post(
+    "/workouts/{workout_id}/swap", status_code=status.HTTP_201_CREATED, response_model=SwapOut
+)
+async def swap_workout(
+    workout_id: int, data: SwapIn, session: SessionDep, user: CurrentUser
+) -> SwapOut:
+    """Replace the workout scheduled on a day with another one."""
+    swap = await swaps.swap_workout(session=session, user=user, workout_id=workout_id, data=data)
+    SWAPS.labels(action="swap").inc()
+    return SwapOut.model_validate(swap)
+
+
 @router.get("/programs", response_model=list[ProgramOut])
 async def list_programs(session: SessionDep, user: CurrentUser) -> list[ProgramOut]:
     """The built-in programs and their repeating schedules."""
     return await service.list_programs(session=session)
+
+
+@router.get("/programs/current", response_model=EnrollmentOut)
+async def current_program(session: SessionDep, user: CurrentUser) -> EnrollmentOut:
+    """The program you follow now."""
+    current = await schedule.active_enrollment(session=session, user=user)
+    if current is None:
+        raise NotFound("you are not enrolled in a program")
+    return service.enrollment_out(*current, today=schedule.local_today(user))
+
+
+@router.post(
+    "/programs/{program_id}/enroll",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnrollmentOut,
+)
+async def enroll(
+    program_id: int, session: SessionDep, user: CurrentUser, data: EnrollIn | None = None
+) -> EnrollmentOut:
+    """Follow a program from a start date (default today); any current one ends."""
+    enrollment, program = await schedule.enroll(
+        session=session,
+        user=user,
+        program_id=program_id,
+        start_date=data.start_date if data else None,
+    )
+    return service.enrollment_out(enrollment, program, today=schedule.local_today(user))
+
+
+@router.get("/schedule/today", response_model=ScheduleToday)
+async def today(
+    session: SessionDep, user: CurrentUser, on: Annotated[date | None, Query(alias="date")] = None
+) -> ScheduleToday:
+    """What the day holds: the program's workout, a swapped-in one, or rest."""
+    return await service.schedule_day(
+        session=session, user=user, on=on or schedule.local_today(user)
+    )
+
+
+@router.get("/custom-workouts", response_model=list[CustomWorkoutOut])
+async def list_custom_workouts(session: SessionDep, user: CurrentUser) -> list[CustomWorkoutOut]:
+    """Your own workouts."""
+    rows = await custom.list_custom_workouts(session=session, user=user)
+    return [custom.custom_workout_out(w) for w in rows]
+
+
+@router.post(
+    "/custom-workouts", status_code=status.HTTP_201_CREATED, response_model=CustomWorkoutOut
+)
+async def create_custom_workout(
+    data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
+) -> CustomWorkoutOut:
+    """Build a workout of your own from catalog or custom exercises."""
+    workout = await custom.create_custom_workout(session=session, user=user, data=data)
+    return custom.custom_workout_out(workout)
+
+
+@router.get("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
+async def get_custom_workout(
+    workout_id: int, session: SessionDep, user: CurrentUser
+) -> CustomWorkoutOut:
+    """One of your workouts."""
+    workout = await custom.get_custom_workout(session=session, user=user, workout_id=workout_id)
+    return custom.custom_workout_out(workout)
+
+
+@router.put("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
+async def replace_custom_workout(
+    workout_id: int, data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
+) -> CustomWorkoutOut:
+    """Replace a workout's name, description and exercises."""
+    workout = await custom.replace_custom_workout(
+        session=session, user=user, workout_id=workout_id, data=data
+    )
+    return custom.custom_workout_out(workout)
+
+
+@router.delete(
+    "/custom-workouts/{workout_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
+async def delete_custom_workout(
+    workout_id: int, session: SessionDep, user: CurrentUser
+) -> Response:
+    """Delete a workout; logs made with it are kept."""
+    await custom.delete_custom_workout(session=session, user=user, workout_id=workout_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 WorkoutKind = Literal["library", "program", "custom"]
 Role = Literal["primary", "secondary"]
@@ -47,3 +49,120 @@ class ProgramOut(BaseModel):
     days_per_week: int
     weeks: int
     schedule: list[ScheduleDay]
+
+
+class WorkoutRef(BaseModel):
+    id: int
+    name: str
+    kind: WorkoutKind
+
+
+class EnrollIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_date: date | None = None
+
+
+class EnrollmentOut(BaseModel):
+    id: int
+    program_id: int
+    program_name: str
+    start_date: date
+    created_at: datetime
+    today_day: int | None
+    today_workout_id: int | None
+
+
+class ScheduleToday(BaseModel):
+    date: dt.date
+    workout: WorkoutOut | None
+    source: Literal["program", "swap", "none"]
+    swap_id: int | None
+
+
+class CustomExerciseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: int
+    order: int | None = Field(default=None, ge=1, le=100)
+    target_sets: int = Field(ge=1, le=20)
+    target_reps: int = Field(ge=1, le=100)
+    rest_seconds: int = Field(default=90, ge=0, le=1800)
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class CustomWorkoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    exercises: list[CustomExerciseIn] = Field(min_length=1, max_length=30)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class CustomExerciseOut(BaseModel):
+    id: int
+    exercise_id: int
+    exercise_name: str
+    order: int
+    target_sets: int
+    target_reps: int
+    rest_seconds: int
+    notes: str | None
+
+
+class CustomWorkoutOut(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    kind: Literal["custom"] = "custom"
+    exercises: list[CustomExerciseOut]
+    target_muscles: list[TargetMuscle]
+    estimated_minutes: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SwapIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    replacement_workout_id: int | None = None
+    replacement_custom_workout_id: int | None = None
+    date: dt.date | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_replacement(self) -> SwapIn:
+        given = [self.replacement_workout_id, self.replacement_custom_workout_id]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError(
+                "give exactly one of replacement_workout_id and replacement_custom_workout_id"
+            )
+        return self
+
+
+class SwapOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    date: dt.date
+    original_workout_id: int
+    replacement_workout_id: int | None
+    replacement_custom_workout_id: int | None
+    reason: str | None
+    created_at: datetime
+    reverted_at: datetime | None
+
+
+class AvailableWorkout(BaseModel):
+    workout: WorkoutRef
+    target_muscles: list[TargetMuscle]
+    recovery_fit: float
+    scheduled: bool

@@ -1,0 +1,124 @@
+"""Workout log endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gravl.auth.dependencies import CurrentUser
+from gravl.auth.models import User
+from gravl.db import SessionDep
+from gravl.logs import service
+from gravl.logs.models import WorkoutLog
+from gravl.logs.schemas import LogIn, LogOut, LogPage, LogPatch, MuscleRecoveryOut, SetOut
+from gravl.observability.metrics import LOGS_CREATED
+from gravl.recovery import service as recovery
+from gravl.recovery.history import exercise_muscles
+
+router = APIRouter(prefix="/api", tags=["logs"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, description="Retry-safe creation key"),
+]
+
+
+def log_out(log: WorkoutLog, recovery_scores: list[MuscleRecoveryOut] | None = None) -> LogOut:
+    return LogOut(
+        id=log.id,
+        exercise_id=log.exercise_id,
+        exercise_name=log.exercise.name,
+        performed_at=log.performed_at,
+        sets=[SetOut.model_validate(s) for s in log.sets],
+        source_type=log.source_type,
+        workout_id=log.workout_id,
+        custom_workout_id=log.custom_workout_id,
+        custom_workout_exercise_id=log.custom_workout_exercise_id,
+        swapped_from_id=log.swapped_from_id,
+        notes=log.notes,
+        volume_kg=log.volume_kg,
+        best_e1rm_kg=log.best_e1rm_kg,
+        created_at=log.created_at,
+        updated_at=log.updated_at,
+        recovery=recovery_scores or [],
+    )
+
+
+async def _with_recovery(session: AsyncSession, user: User, log: WorkoutLog) -> LogOut:
+    """The log plus the recovery of the muscles it touched, as of now."""
+    primary, secondary = (await exercise_muscles(session, [log.exercise_id]))[log.exercise_id]
+    scores = await recovery.scores(session=session, user=user)
+    touched = sorted({*primary, *secondary})
+    return log_out(
+        log,
+        [MuscleRecoveryOut(muscle_group=m, recovery_score=round(scores[m], 1)) for m in touched],
+    )
+
+
+@router.post(
+    "/logs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LogOut,
+    responses={200: {"model": LogOut, "description": "An Idempotency-Key retry: the stored log"}},
+)
+async def create_log(
+    data: LogIn,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> LogOut:
+    """Log a performed exercise with its sets; recovery updates in the same transaction."""
+    created = await service.create_log(
+        session=session, user=user, data=data, idempotency_key=idempotency_key
+    )
+    if created.replayed:
+        response.status_code = status.HTTP_200_OK
+    else:
+        LOGS_CREATED.inc()
+    return await _with_recovery(session, user, created.log)
+
+
+@router.get("/logs", response_model=LogPage)
+async def list_logs(
+    session: SessionDep,
+    user: CurrentUser,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    exercise_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> LogPage:
+    """Your logs, newest first; follow ``next_cursor`` for the next page."""
+    items, next_cursor = await service.list_logs(
+        session=session,
+        user=user,
+        start=start,
+        end=end,
+        exercise_id=exercise_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return LogPage(items=[log_out(i) for i in items], next_cursor=next_cursor)
+
+
+@router.get("/logs/{log_id}", response_model=LogOut)
+async def get_log(log_id: int, session: SessionDep, user: CurrentUser) -> LogOut:
+    """One log."""
+    return log_out(await service.get_log(session=session, user=user, log_id=log_id))
+
+
+@router.patch("/logs/{log_id}", response_model=LogOut)
+async def update_log(log_id: int, data: LogPatch, session: SessionDep, user: CurrentUser) -> LogOut:
+    """Change a log; recovery is recomputed as if it had always been so."""
+    log = await service.update_log(session=session, user=user, log_id=log_id, data=data)
+    return await _with_recovery(session, user, log)
+
+
+@router.delete("/logs/{log_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_log(log_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    """Delete a log; recovery is recomputed without it."""
+    await service.delete_log(session=session, user=user, log_id=log_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,99 @@
+"""Workout log request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gravl.logs.models import SourceType
+from gravl.stats.e1rm import SetType
+
+MAX_SETS = 100
+
+
+class SetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reps: int | None = Field(default=None, ge=0, le=1000)
+    weight_kg: float | None = Field(default=None, ge=0, le=2000, allow_inf_nan=False)
+    rpe: float | None = Field(default=None, ge=1, le=10)
+    set_type: SetType = "normal"
+    duration_s: int | None = Field(default=None, ge=0, le=24 * 3600)
+    distance_m: float | None = Field(default=None, ge=0, le=1_000_000, allow_inf_nan=False)
+
+    @field_validator("rpe")
+    @classmethod
+    def _half_steps(cls, value: float | None) -> float | None:
+        if value is not None and (value * 2) != int(value * 2):
+            raise ValueError("must be a multiple of 0.5")
+        return value
+
+    @model_validator(mode="after")
+    def _something_done(self) -> SetIn:
+        if self.reps is None and self.duration_s is None and self.distance_m is None:
+            raise ValueError("a set needs reps, duration_s or distance_m")
+        return self
+
+
+class LogIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: int
+    performed_at: AwareDatetime | None = None
+    sets: list[SetIn] = Field(min_length=1, max_length=MAX_SETS)
+    source_type: SourceType | None = None
+    workout_id: int | None = None
+    custom_workout_id: int | None = None
+    custom_workout_exercise_id: int | None = None
+    swapped_from_id: int | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class LogPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise_id: int | None = None
+    performed_at: AwareDatetime | None = None
+    sets: list[SetIn] | None = Field(default=None, min_length=1, max_length=MAX_SETS)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class SetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    reps: int | None
+    weight_kg: float | None
+    rpe: float | None
+    set_type: SetType
+    duration_s: int | None
+    distance_m: float | None
+
+
+class MuscleRecoveryOut(BaseModel):
+    muscle_group: str
+    recovery_score: float
+
+
+class LogOut(BaseModel):
+    id: int
+    exercise_id: int
+    exercise_name: str
+    performed_at: datetime
+    sets: list[SetOut]
+    source_type: SourceType
+    workout_id: int | None
+    custom_workout_id: int | None
+    custom_workout_exercise_id: int | None
+    swapped_from_id: int | None
+    notes: str | None
+    volume_kg: float
+    best_e1rm_kg: float | None
+    created_at: datetime
+    updated_at: datetime
+    recovery: list[MuscleRecoveryOut] = []
+
+
+class LogPage(BaseModel):
+    items: list[LogOut]
+    next_cursor: str | None

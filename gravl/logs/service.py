@@ -1,0 +1,301 @@
+"""Logging performed exercises: create (idempotently), read, list, edit and delete."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from gravl.auth.models import User
+from gravl.catalog.service import get_exercise
+from gravl.db import utcnow
+from gravl.errors import Conflict, NotFound, ValidationFailed
+from gravl.logs.models import LogSet, WorkoutLog
+from gravl.logs.schemas import LogIn, LogPatch, SetIn
+from gravl.recovery import service as recovery
+from gravl.recovery.history import exercise_muscles
+from gravl.stats.e1rm import estimate_1rm, set_volume
+from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
+
+# Clocks drift; a phone a little ahead must still be able to log "now".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+_LOADED = (joinedload(WorkoutLog.exercise), selectinload(WorkoutLog.sets))
+
+
+@dataclass(frozen=True)
+class Created:
+    log: WorkoutLog
+    replayed: bool  # an Idempotency-Key retry answered with the stored log
+
+
+def request_hash(data: LogIn) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _set_rows(sets: Sequence[SetIn]) -> list[LogSet]:
+    return [
+        LogSet(
+            position=i,
+            set_type=s.set_type,
+            reps=s.reps,
+            weight_kg=s.weight_kg,
+            rpe=s.rpe,
+            duration_s=s.duration_s,
+            distance_m=s.distance_m,
+        )
+        for i, s in enumerate(sets, start=1)
+    ]
+
+
+def _summarise(log: WorkoutLog, sets: Sequence[LogSet]) -> None:
+    """Volume and best e1RM (FORMATS.md); warm-ups count for neither."""
+    log.volume_kg = round(
+        sum(set_volume(s.weight_kg, s.reps, set_type=s.set_type) for s in sets), 3
+    )
+    estimates = [estimate_1rm(s.weight_kg, s.reps, s.rpe, set_type=s.set_type) for s in sets]
+    best = max((e for e in estimates if e is not None), default=None)
+    log.best_e1rm_kg = round(best, 2) if best is not None else None
+
+
+def _check_time(performed_at: datetime) -> None:
+    if performed_at > utcnow() + FUTURE_TOLERANCE:
+        raise ValidationFailed(
+            "performed_at must not be more than 5 minutes in the future",
+            details=[{"field": "performed_at", "message": "is in the future"}],
+        )
+
+
+async def _resolve_references(
+    *, session: AsyncSession, user: User, data: LogIn, performed_at: datetime
+) -> tuple[str, int | None, int | None]:
+    """Check every id the log names; derive ``custom_workout_id``, ``swapped_from_id`` and
+    ``source_type`` when the client left them out."""
+    await get_exercise(session=session, user=user, exercise_id=data.exercise_id)
+    custom_workout_id = data.custom_workout_id
+    for workout_id in (data.workout_id, data.swapped_from_id):
+        if workout_id is not None and await session.get(Workout, workout_id) is None:
+            raise NotFound(f"workout {workout_id} not found")
+    if data.custom_workout_exercise_id is not None:
+        row = await session.scalar(
+            select(CustomWorkoutExercise)
+            .join(CustomWorkout)
+            .where(
+                CustomWorkoutExercise.id == data.custom_workout_exercise_id,
+                CustomWorkout.user_id == user.id,
+            )
+        )
+        if row is None or (custom_workout_id not in (None, row.custom_workout_id)):
+            raise NotFound(f"custom workout exercise {data.custom_workout_exercise_id} not found")
+        custom_workout_id = row.custom_workout_id
+    if custom_workout_id is not None:
+        owned = await session.scalar(
+            select(CustomWorkout.id).where(
+                CustomWorkout.id == custom_workout_id,
+                CustomWorkout.user_id == user.id,
+                CustomWorkout.deleted_at.is_(None),
+            )
+        )
+        if owned is None:
+            raise NotFound(f"custom workout {custom_workout_id} not found")
+    swapped_from = data.swapped_from_id
+    if swapped_from is None and (data.workout_id or custom_workout_id):
+        # A log made under a swapped-in workout remembers what it replaced.
+        day = performed_at.astimezone(ZoneInfo(user.timezone)).date()
+        swapped_from = await session.scalar(
+            select(WorkoutSwap.original_workout_id).where(
+                WorkoutSwap.user_id == user.id,
+                WorkoutSwap.date == day,
+                WorkoutSwap.reverted_at.is_(None),
+                WorkoutSwap.replacement_workout_id == data.workout_id
+                if data.workout_id
+                else WorkoutSwap.replacement_custom_workout_id == custom_workout_id,
+            )
+        )
+    source = data.source_type or (
+        "swap"
+        if swapped_from
+        else "custom"
+        if custom_workout_id
+        else "program"
+        if data.workout_id
+        else "freestyle"
+    )
+    return source, custom_workout_id, swapped_from
+
+
+async def create_log(
+    *, session: AsyncSession, user: User, data: LogIn, idempotency_key: str | None = None
+) -> Created:
+    """Store a performed exercise and update recovery in the same transaction."""
+    digest = request_hash(data) if idempotency_key else None
+    # Taken first, so a retry racing its original waits here and then finds it.
+    await recovery.lock_user(session, user.id)
+    if idempotency_key:
+        replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
+        if replay is not None:
+            return Created(replay, replayed=True)
+    now = utcnow()
+    performed_at = data.performed_at or now
+    _check_time(performed_at)
+    source, custom_workout_id, swapped_from = await _resolve_references(
+        session=session, user=user, data=data, performed_at=performed_at
+    )
+    log = WorkoutLog(
+        user_id=user.id,
+        exercise_id=data.exercise_id,
+        performed_at=performed_at,
+        source_type=source,
+        workout_id=data.workout_id,
+        custom_workout_id=custom_workout_id,
+        custom_workout_exercise_id=data.custom_workout_exercise_id,
+        swapped_from_id=swapped_from,
+        notes=data.notes,
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        created_at=now,
+        updated_at=now,
+    )
+    log.sets = _set_rows(data.sets)
+    _summarise(log, log.sets)
+    try:
+        async with session.begin_nested():
+            session.add(log)
+            await session.flush()
+    except IntegrityError:
+        # A parallel retry with the same key committed first: answer as that retry would.
+        assert idempotency_key is not None
+        replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
+        if replay is None:
+            raise
+        return Created(replay, replayed=True)
+    await recovery.log_added(session=session, user=user, log=log)
+    return Created(await get_log(session=session, user=user, log_id=log.id), replayed=False)
+
+
+async def _replay(
+    *, session: AsyncSession, user: User, key: str, digest: str | None
+) -> WorkoutLog | None:
+    log = await session.scalar(
+        select(WorkoutLog)
+        .where(WorkoutLog.user_id == user.id, WorkoutLog.idempotency_key == key)
+        .options(*_LOADED)
+    )
+    if log is not None and log.request_hash != digest:
+        raise Conflict("this Idempotency-Key was already used with a different request body")
+    return log
+
+
+async def get_log(*, session: AsyncSession, user: User, log_id: int) -> WorkoutLog:
+    log = await session.scalar(
+        select(WorkoutLog)
+        .where(WorkoutLog.id == log_id, WorkoutLog.user_id == user.id)
+        .options(*_LOADED)
+        .execution_options(populate_existing=True)
+    )
+    if log is None:
+        raise NotFound(f"log {log_id} not found")
+    return log
+
+
+def encode_cursor(log: WorkoutLog) -> str:
+    raw = f"{log.performed_at.isoformat()}|{log.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, log_id = raw.rsplit("|", 1)
+        return datetime.fromisoformat(at), int(log_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            "cursor is not valid", details=[{"field": "cursor", "message": "is not valid"}]
+        ) from exc
+
+
+async def list_logs(
+    *,
+    session: AsyncSession,
+    user: User,
+    start: datetime | None,
+    end: datetime | None,
+    exercise_id: int | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[WorkoutLog], str | None]:
+    """The user's logs, newest first, a page at a time."""
+    query = select(WorkoutLog).where(WorkoutLog.user_id == user.id)
+    if start is not None:
+        query = query.where(WorkoutLog.performed_at >= start)
+    if end is not None:
+        query = query.where(WorkoutLog.performed_at <= end)
+    if exercise_id is not None:
+        query = query.where(WorkoutLog.exercise_id == exercise_id)
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                WorkoutLog.performed_at < at,
+                and_(WorkoutLog.performed_at == at, WorkoutLog.id < last_id),
+            )
+        )
+    rows = (
+        await session.scalars(
+            query.options(*_LOADED)
+            .order_by(WorkoutLog.performed_at.desc(), WorkoutLog.id.desc())
+            .limit(limit + 1)
+        )
+    ).all()
+    page = rows[:limit]
+    return page, encode_cursor(page[-1]) if len(rows) > limit else None
+
+
+async def update_log(
+    *, session: AsyncSession, user: User, log_id: int, data: LogPatch
+) -> WorkoutLog:
+    """Change a log; recovery is recomputed as if history had always been this way."""
+    log = await get_log(session=session, user=user, log_id=log_id)
+    exercise_ids = {log.exercise_id}
+    if "exercise_id" in data.model_fields_set and data.exercise_id is not None:
+        exercise = await get_exercise(session=session, user=user, exercise_id=data.exercise_id)
+        log.exercise_id = exercise.id
+        exercise_ids.add(exercise.id)
+    if "performed_at" in data.model_fields_set and data.performed_at is not None:
+        _check_time(data.performed_at)
+        log.performed_at = data.performed_at
+    if "notes" in data.model_fields_set:
+        log.notes = data.notes
+    if data.sets is not None:
+        log.sets.clear()
+        await session.flush()
+        log.sets.extend(_set_rows(data.sets))
+    _summarise(log, log.sets)
+    log.updated_at = utcnow()
+    await session.flush()
+    touched = await _muscles_of(session, exercise_ids)
+    await recovery.history_changed(session=session, user=user, muscles=touched)
+    return await get_log(session=session, user=user, log_id=log_id)
+
+
+async def delete_log(*, session: AsyncSession, user: User, log_id: int) -> None:
+    """Remove a log and recompute the muscles it had loaded."""
+    log = await get_log(session=session, user=user, log_id=log_id)
+    touched = await _muscles_of(session, {log.exercise_id})
+    await session.delete(log)
+    await session.flush()
+    await recovery.history_changed(session=session, user=user, muscles=touched)
+
+
+async def _muscles_of(session: AsyncSession, exercise_ids: set[int]) -> set[str]:
+    found = await exercise_muscles(session, exercise_ids)
+    return {m for primary, secondary in found.values() for m in (*primary, *secondary)}

@@ -1,0 +1,66 @@
+"""Smart workout recommendations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from gravl.auth.dependencies import CurrentUser
+from gravl.db import SessionDep
+from gravl.observability.metrics import RECOMMENDATIONS_SERVED
+from gravl.recommendations import service
+from gravl.recommendations.ranking import DEFAULT_RANKING
+from gravl.recommendations.schemas import (
+    ExclusionOut,
+    RecommendationContext,
+    RecommendationOut,
+    RecommendedTarget,
+    SmartWorkoutOut,
+)
+from gravl.training.schemas import WorkoutRef
+
+router = APIRouter(prefix="/api/recommendations", tags=["recommendations"])
+
+
+def _ref(workout: object) -> WorkoutRef:
+    return WorkoutRef.model_validate(workout, from_attributes=True)
+
+
+@router.get("/smart-workout", response_model=SmartWorkoutOut)
+async def smart_workout(
+    session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=10)] = 3
+) -> SmartWorkoutOut:
+    """The best workouts for today, each with the reasons and numbers behind it."""
+    snap, ranking = await service.recommend(session=session, user=user, limit=limit)
+    RECOMMENDATIONS_SERVED.inc()
+    return SmartWorkoutOut(
+        generated_at=snap.computed_at,
+        analysis_window_days=DEFAULT_RANKING.analysis_window.days,
+        recovery_threshold=DEFAULT_RANKING.recovery_threshold,
+        recommendations=[
+            RecommendationOut(
+                rank=r.rank,
+                workout=_ref(r.workout),
+                score=round(r.score, 1),
+                target_muscles=[
+                    RecommendedTarget(
+                        muscle_group=t.muscle,
+                        role=t.role,
+                        recovery_score=round(t.recovery_score, 1),
+                    )
+                    for t in r.target_muscles
+                ],
+                reasons=list(r.reasons),
+                context=RecommendationContext(
+                    days_since_trained={
+                        m: (round(d, 1) if d is not None else None)
+                        for m, d in r.days_since_trained.items()
+                    },
+                    sets_last_7_days=dict(r.sets_last_7_days),
+                ),
+            )
+            for r in ranking.recommendations
+        ],
+        excluded=[ExclusionOut(workout=_ref(e.workout), reason=e.reason) for e in ranking.excluded],
+    )

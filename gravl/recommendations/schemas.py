@@ -1,0 +1,42 @@
+"""Smart-workout recommendation response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from gravl.training.schemas import Role, WorkoutRef
+
+
+class RecommendedTarget(BaseModel):
+    muscle_group: str
+    role: Role
+    recovery_score: float
+
+
+class RecommendationContext(BaseModel):
+    days_since_trained: dict[str, float | None]
+    sets_last_7_days: dict[str, float]
+
+
+class RecommendationOut(BaseModel):
+    rank: int
+    workout: WorkoutRef
+    score: float
+    target_muscles: list[RecommendedTarget]
+    reasons: list[str]
+    context: RecommendationContext
+
+
+class ExclusionOut(BaseModel):
+    workout: WorkoutRef
+    reason: str
+
+
+class SmartWorkoutOut(BaseModel):
+    generated_at: datetime
+    analysis_window_days: int
+    recovery_threshold: float
+    recommendations: list[RecommendationOut]
+    excluded: list[ExclusionOut]

@@ -1,0 +1,124 @@
+"""Reading training history as the recovery model's plain records (bounded time windows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gravl.catalog.models import ExerciseMuscle
+from gravl.logs.models import LogSet, WorkoutLog
+from gravl.recovery.model import DEFAULT_CONSTANTS, CheckIn, SetRecord, mark_novelty
+from gravl.recovery.models import RecoveryCheckIn
+
+Muscles = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+async def exercise_muscles(
+    session: AsyncSession, exercise_ids: Iterable[int]
+) -> dict[int, Muscles]:
+    """Primary and secondary muscle slugs of each exercise."""
+    ids = set(exercise_ids)
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    if ids:
+        rows = await session.execute(
+            select(ExerciseMuscle.exercise_id, ExerciseMuscle.muscle_group, ExerciseMuscle.role)
+            .where(ExerciseMuscle.exercise_id.in_(ids))
+            .order_by(ExerciseMuscle.muscle_group)
+        )
+        for exercise_id, muscle, role in rows:
+            found[exercise_id][0 if role == "primary" else 1].append(muscle)
+    return {i: (tuple(p), tuple(s)) for i, (p, s) in found.items()}
+
+
+async def previous_done(
+    session: AsyncSession, user_id: int, exercise_ids: Iterable[int], before: datetime
+) -> dict[int, datetime]:
+    """Each exercise's latest performance in the novelty window before ``before``."""
+    ids = set(exercise_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(WorkoutLog.exercise_id, func.max(WorkoutLog.performed_at))
+        .where(
+            WorkoutLog.user_id == user_id,
+            WorkoutLog.exercise_id.in_(ids),
+            WorkoutLog.performed_at < before,
+            WorkoutLog.performed_at >= before - DEFAULT_CONSTANTS.novelty_window,
+        )
+        .group_by(WorkoutLog.exercise_id)
+    )
+    return {exercise_id: at for exercise_id, at in rows if at is not None}
+
+
+async def sets_between(
+    session: AsyncSession,
+    user_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    with_novelty: bool = True,
+) -> list[SetRecord]:
+    """The user's sets performed in ``(start, end]``, chronologically, as model records."""
+    rows = (
+        await session.execute(
+            select(
+                WorkoutLog.id,
+                WorkoutLog.exercise_id,
+                WorkoutLog.performed_at,
+                LogSet.reps,
+                LogSet.rpe,
+                LogSet.set_type,
+                LogSet.duration_s,
+            )
+            .join(LogSet, LogSet.log_id == WorkoutLog.id)
+            .where(
+                WorkoutLog.user_id == user_id,
+                WorkoutLog.performed_at > start,
+                WorkoutLog.performed_at <= end,
+            )
+            .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
+        )
+    ).all()
+    muscles = await exercise_muscles(session, {r.exercise_id for r in rows})
+    records = [
+        SetRecord(
+            performed_at=r.performed_at,
+            exercise_id=r.exercise_id,
+            primary=muscles[r.exercise_id][0],
+            secondary=muscles[r.exercise_id][1],
+            reps=r.reps,
+            rpe=r.rpe,
+            set_type=r.set_type,
+            duration_s=r.duration_s,
+            novel=False,
+            log_id=r.id,
+        )
+        for r in rows
+    ]
+    if not with_novelty or not records:
+        return records
+    earlier = await previous_done(session, user_id, muscles, start)
+    return mark_novelty(records, earlier)
+
+
+async def checkins_between(
+    session: AsyncSession, user_id: int, start: datetime, end: datetime
+) -> Sequence[RecoveryCheckIn]:
+    return (
+        await session.scalars(
+            select(RecoveryCheckIn)
+            .where(
+                RecoveryCheckIn.user_id == user_id,
+                RecoveryCheckIn.at > start,
+                RecoveryCheckIn.at <= end,
+            )
+            .order_by(RecoveryCheckIn.at, RecoveryCheckIn.id)
+        )
+    ).all()
+
+
+def as_events(checkins: Iterable[RecoveryCheckIn]) -> list[CheckIn]:
+    return [CheckIn(at=c.at, muscle=c.muscle_group, soreness=c.soreness) for c in checkins]

@@ -1,0 +1,73 @@
+"""Recovery endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
+
+from gravl.auth.dependencies import CurrentUser
+from gravl.catalog.muscles import MUSCLE_NAMES
+from gravl.db import SessionDep
+from gravl.recovery import service
+from gravl.recovery.model import MuscleReport
+from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
+
+router = APIRouter(prefix="/api/recovery", tags=["recovery"])
+
+
+def _out(report: MuscleReport) -> MuscleRecoveryOut:
+    return MuscleRecoveryOut(
+        muscle_group=report.muscle,
+        name=MUSCLE_NAMES[report.muscle],
+        recovery_score=round(report.recovery_score, 1),
+        status=report.status,
+        last_trained_at=report.last_trained_at,
+        sets_last_7_days=report.sets_last_7_days,
+        ready_at=report.ready_at,
+    )
+
+
+@router.get("/muscle-groups", response_model=RecoveryOut)
+async def muscle_groups(
+    session: SessionDep,
+    user: CurrentUser,
+    at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
+) -> RecoveryOut:
+    """How recovered each of the 17 muscle groups is, and when each will be ready."""
+    snap = await service.snapshot(session=session, user=user, at=at)
+    return RecoveryOut(computed_at=snap.computed_at, muscle_groups=[_out(r) for r in snap.reports])
+
+
+@router.get("/most-recovered", response_model=RecoveryOut)
+async def most_recovered(
+    session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=17)] = 3
+) -> RecoveryOut:
+    """The freshest muscle groups: highest score, then longest since trained, then slug."""
+    snap = await service.snapshot(session=session, user=user)
+    never = datetime.min.replace(tzinfo=snap.computed_at.tzinfo)
+    ranked = sorted(
+        snap.reports,
+        key=lambda r: (-r.recovery_score, r.last_trained_at or never, r.muscle),
+    )
+    return RecoveryOut(
+        computed_at=snap.computed_at, muscle_groups=[_out(r) for r in ranked[:limit]]
+    )
+
+
+@router.post("/check-ins", status_code=status.HTTP_201_CREATED, response_model=CheckInOut)
+async def check_in(data: CheckInIn, session: SessionDep, user: CurrentUser) -> CheckInOut:
+    """Report soreness (0-10) for a muscle; it overrides the model from now on."""
+    checkin, score = await service.check_in(
+        session=session, user=user, muscle=data.muscle_group, soreness=data.soreness
+    )
+    return CheckInOut(
+        id=checkin.id,
+        muscle_group=checkin.muscle_group,
+        soreness=checkin.soreness,
+        at=checkin.at,
+        predicted_score=round(checkin.predicted_score, 1),
+        recovery_score=round(score, 1),
+    )

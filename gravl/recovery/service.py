@@ -1,0 +1,266 @@
+"""Recovery state in the database, kept in step with the logs (RECOVERY.md).
+
+Appending a log folds its sets into the stored ``(F, t0)`` per muscle; a log inserted before the
+stored state, an edit or a delete recomputes the touched muscles from the bounded history.
+Reads touch the 17 state rows plus the 7-day window, never the whole history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gravl.auth.models import User
+from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.db import utcnow
+from gravl.logs.models import WorkoutLog
+from gravl.recovery import history
+from gravl.recovery.model import (
+    DEFAULT_CONSTANTS,
+    CheckIn,
+    Experience,
+    MuscleReport,
+    MuscleState,
+    SetRecord,
+    apply_set,
+    checkin_state,
+    decay,
+    muscle_report,
+    recompute,
+    recovery_score,
+    stimulus,
+    tau_hours,
+)
+from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
+
+C = DEFAULT_CONSTANTS
+# Enough history for a recompute: its horizon, plus the novelty look-back before it.
+HISTORY_SPAN = C.recompute_horizon
+
+
+def _experience(user: User) -> Experience:
+    return user.experience  # type: ignore[return-value]  # validated on the way in
+
+
+def _state(row: MuscleGroupRecovery | None, default_at: datetime) -> MuscleState:
+    if row is None:
+        return MuscleState(fatigue=0.0, at=default_at)
+    return MuscleState(row.fatigue, row.state_at, row.k, row.last_trained_at)
+
+
+async def lock_user(session: AsyncSession, user_id: int) -> None:
+    """Serialise one lifter's training writes (PostgreSQL row lock; SQLite has one writer).
+
+    ``FOR NO KEY UPDATE``: it still conflicts with itself, but not with the key-share locks
+    that inserting rows referencing the user takes, which would otherwise deadlock.
+    """
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+async def _rows(
+    session: AsyncSession, user_id: int, muscles: Iterable[str] | None = None
+) -> dict[str, MuscleGroupRecovery]:
+    query = select(MuscleGroupRecovery).where(MuscleGroupRecovery.user_id == user_id)
+    if muscles is not None:
+        query = query.where(MuscleGroupRecovery.muscle_group.in_(set(muscles)))
+    return {row.muscle_group: row for row in await session.scalars(query)}
+
+
+def _store(
+    session: AsyncSession,
+    rows: dict[str, MuscleGroupRecovery],
+    user_id: int,
+    muscle: str,
+    state: MuscleState,
+) -> None:
+    row = rows.get(muscle)
+    if row is None:
+        row = MuscleGroupRecovery(user_id=user_id, muscle_group=muscle)
+        session.add(row)
+        rows[muscle] = row
+    row.fatigue = state.fatigue
+    row.state_at = state.at
+    row.k = state.k
+    row.last_trained_at = state.last_trained_at
+    row.updated_at = utcnow()
+
+
+async def log_added(*, session: AsyncSession, user: User, log: WorkoutLog) -> None:
+    """Fold a new log into the state; recompute instead when it lands before the state."""
+    await lock_user(session, user.id)
+    muscles = await history.exercise_muscles(session, [log.exercise_id])
+    primary, secondary = muscles[log.exercise_id]
+    touched = set(primary) | set(secondary)
+    rows = await _rows(session, user.id, touched)
+    if any(row.state_at > log.performed_at for row in rows.values()):
+        await _recompute(session=session, user=user, muscles=touched, rows=rows)
+        return
+    earlier = await history.previous_done(session, user.id, [log.exercise_id], log.performed_at)
+    novel = log.exercise_id not in earlier
+    records = [
+        SetRecord(
+            performed_at=log.performed_at,
+            exercise_id=log.exercise_id,
+            primary=primary,
+            secondary=secondary,
+            reps=s.reps,
+            rpe=s.rpe,
+            set_type=s.set_type,
+            duration_s=s.duration_s,
+            novel=novel,
+            log_id=log.id,
+        )
+        for s in log.sets
+    ]
+    for muscle in touched:
+        state = _state(rows.get(muscle), log.performed_at)
+        tau = tau_hours(muscle, _experience(user), state.k)
+        for record in records:
+            state = apply_set(state, stimulus(record).get(muscle, 0.0), log.performed_at, tau)
+        _store(session, rows, user.id, muscle, state)
+    await session.flush()
+
+
+async def history_changed(*, session: AsyncSession, user: User, muscles: Iterable[str]) -> None:
+    """Recompute muscles after an edit, a delete, a backfill or an import."""
+    await lock_user(session, user.id)
+    wanted = set(muscles)
+    rows = await _rows(session, user.id, wanted)
+    await _recompute(session=session, user=user, muscles=wanted, rows=rows)
+
+
+async def _recompute(
+    *,
+    session: AsyncSession,
+    user: User,
+    muscles: set[str],
+    rows: dict[str, MuscleGroupRecovery],
+) -> None:
+    await session.flush()
+    now = utcnow()
+    latest = await session.scalar(
+        select(WorkoutLog.performed_at)
+        .where(WorkoutLog.user_id == user.id)
+        .order_by(WorkoutLog.performed_at.desc())
+        .limit(1)
+    )
+    until = max(now, latest) if latest is not None else now
+    start = until - HISTORY_SPAN
+    sets = await history.sets_between(session, user.id, start, until)
+    checkins = await history.checkins_between(session, user.id, start, until)
+    events: list[SetRecord | CheckIn] = [*sets, *history.as_events(checkins)]
+    seeds = await _k_before(session, user.id, muscles, start)
+    for muscle in muscles:
+        anchor = MuscleState(fatigue=0.0, at=start, k=seeds.get(muscle, 1.0))
+        state = recompute(events, muscle, until, experience=_experience(user), start=anchor)
+        if state.last_trained_at is None and (row := rows.get(muscle)) is not None:
+            # Training older than the horizon no longer weighs, but it still happened.
+            older = row.last_trained_at
+            state = replace(state, last_trained_at=older if older and older <= start else None)
+        _store(session, rows, user.id, muscle, state)
+    await session.flush()
+
+
+async def _k_before(
+    session: AsyncSession, user_id: int, muscles: set[str], before: datetime
+) -> dict[str, float]:
+    """The personal multiplier each muscle had learned by ``before`` (its last check-in)."""
+    seeds: dict[str, float] = {}
+    rows = await session.scalars(
+        select(RecoveryCheckIn)
+        .where(
+            RecoveryCheckIn.user_id == user_id,
+            RecoveryCheckIn.muscle_group.in_(muscles),
+            RecoveryCheckIn.at <= before,
+        )
+        .order_by(RecoveryCheckIn.at)
+    )
+    for checkin in rows:
+        seeds[checkin.muscle_group] = checkin.k_after
+    return seeds
+
+
+async def check_in(
+    *, session: AsyncSession, user: User, muscle: str, soreness: float
+) -> tuple[RecoveryCheckIn, float]:
+    """Record a soreness report; it overrides the model for that muscle from now on."""
+    await lock_user(session, user.id)
+    now = utcnow()
+    rows = await _rows(session, user.id, [muscle])
+    state = _state(rows.get(muscle), now)
+    at = max(now, state.at)
+    tau = tau_hours(muscle, _experience(user), state.k)
+    predicted = recovery_score(decay(state, at, tau).fatigue)
+    new_state = checkin_state(state, CheckIn(at=at, muscle=muscle, soreness=soreness), tau)
+    checkin = RecoveryCheckIn(
+        user_id=user.id,
+        muscle_group=muscle,
+        soreness=soreness,
+        at=at,
+        predicted_score=predicted,
+        k_after=new_state.k,
+        created_at=now,
+    )
+    session.add(checkin)
+    _store(session, rows, user.id, muscle, new_state)
+    await session.flush()
+    return checkin, recovery_score(new_state.fatigue)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    computed_at: datetime
+    reports: list[MuscleReport]
+    recent_sets: list[SetRecord]  # the 7-day analysis window
+
+    def by_muscle(self) -> dict[str, MuscleReport]:
+        return {r.muscle: r for r in self.reports}
+
+
+async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = None) -> Snapshot:
+    """All 17 muscles at ``at`` (default now): score, status, ready_at, weekly sets."""
+    when = at or utcnow()
+    rows = await _rows(session, user.id)
+    stale = {m for m, row in rows.items() if row.state_at > when}
+    states = {m: _state(rows.get(m), when) for m in MUSCLE_SLUGS}
+    if stale:
+        # Asked about a moment before the stored state: rebuild those muscles at that moment.
+        start = when - HISTORY_SPAN
+        events: list[SetRecord | CheckIn] = [
+            *await history.sets_between(session, user.id, start, when),
+            *history.as_events(await history.checkins_between(session, user.id, start, when)),
+        ]
+        seeds = await _k_before(session, user.id, stale, start)
+        for muscle in stale:
+            anchor = MuscleState(0.0, start, seeds.get(muscle, 1.0))
+            states[muscle] = recompute(
+                events, muscle, when, experience=_experience(user), start=anchor
+            )
+    recent = await history.sets_between(
+        session, user.id, when - C.sets_window, when, with_novelty=False
+    )
+    reports = [
+        muscle_report(m, states[m], when, recent, experience=_experience(user))
+        for m in sorted(MUSCLE_SLUGS)
+    ]
+    return Snapshot(when, reports, recent)
+
+
+async def scores(
+    *, session: AsyncSession, user: User, at: datetime | None = None
+) -> dict[str, float]:
+    """Unrounded recovery score per muscle, from the state rows alone."""
+    when = at or utcnow()
+    rows = await _rows(session, user.id)
+    result = {}
+    for muscle in MUSCLE_SLUGS:
+        state = _state(rows.get(muscle), when)
+        if state.at > when:
+            state = replace(state, at=when)
+        tau = tau_hours(muscle, _experience(user), state.k)
+        result[muscle] = recovery_score(decay(state, when, tau).fatigue)
+    return result

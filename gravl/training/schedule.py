@@ -1,0 +1,102 @@
+"""Enrollment in a program and what it schedules on a given day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from gravl.auth.models import User
+from gravl.db import utcnow
+from gravl.errors import NotFound
+from gravl.training.models import Enrollment, Program, WorkoutSwap
+
+
+def local_today(user: User, now: datetime | None = None) -> date:
+    """The lifter's calendar date: what "today" means is set by their timezone."""
+    return (now or utcnow()).astimezone(ZoneInfo(user.timezone)).date()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a day holds: the program's workout, and the active swap replacing it, if any."""
+
+    on: date
+    enrollment: Enrollment | None
+    program: Program | None
+    scheduled_workout_id: int | None
+    swap: WorkoutSwap | None
+
+
+def program_day(program: Program, start: date, on: date) -> int | None:
+    """Index into the repeating schedule (API.md: ``(D − start_date) mod len(schedule)``)."""
+    if on < start or not program.days:
+        return None
+    return (on - start).days % len(program.days)
+
+
+async def enroll(
+    *, session: AsyncSession, user: User, program_id: int, start_date: date | None
+) -> tuple[Enrollment, Program]:
+    """Start following a program; any current enrollment ends now."""
+    program = await session.scalar(
+        select(Program).where(Program.id == program_id).options(selectinload(Program.days))
+    )
+    if program is None:
+        raise NotFound(f"program {program_id} not found")
+    now = utcnow()
+    await session.execute(
+        update(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    enrollment = Enrollment(
+        user_id=user.id,
+        program_id=program.id,
+        start_date=start_date or local_today(user, now),
+        created_at=now,
+    )
+    session.add(enrollment)
+    await session.flush()
+    return enrollment, program
+
+
+async def active_enrollment(
+    *, session: AsyncSession, user: User
+) -> tuple[Enrollment, Program] | None:
+    row = (
+        await session.execute(
+            select(Enrollment, Program)
+            .join(Program, Program.id == Enrollment.program_id)
+            .where(Enrollment.user_id == user.id, Enrollment.ended_at.is_(None))
+            .options(selectinload(Program.days))
+            .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def active_swap(*, session: AsyncSession, user: User, on: date) -> WorkoutSwap | None:
+    return await session.scalar(
+        select(WorkoutSwap).where(
+            WorkoutSwap.user_id == user.id,
+            WorkoutSwap.date == on,
+            WorkoutSwap.reverted_at.is_(None),
+        )
+    )
+
+
+async def plan_for(*, session: AsyncSession, user: User, on: date) -> Plan:
+    current = await active_enrollment(session=session, user=user)
+    enrollment, program = current if current else (None, None)
+    scheduled: int | None = None
+    if enrollment is not None and program is not None:
+        index = program_day(program, enrollment.start_date, on)
+        scheduled = program.days[index].workout_id if index is not None else None
+    swap = await active_swap(session=session, user=user, on=on)
+    return Plan(on, enrollment, program, scheduled, swap)
