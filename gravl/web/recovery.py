@@ -8,15 +8,16 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.models import User
-from gravl.catalog.muscles import MUSCLE_GROUPS
+from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
+from gravl.recovery import service
 
 
 @dataclass(frozen=True)
 class MuscleRecovery:
     muscle_group: str
     name: str
-    recovery_score: float
-    status: str  # ready | recovering | fatigued (RECOVERY.md)
+    recovery_score: float  # unrounded: status and ready_at come from it (RECOVERY.md)
+    status: str  # ready | recovering | fatigued
     ready_at: datetime | None
 
 
@@ -26,9 +27,9 @@ def fully_recovered() -> list[MuscleRecovery]:
 
 
 async def muscle_recovery_for(*, session: AsyncSession, user: User) -> list[MuscleRecovery]:
-    """The lifter's recovery now, one row per muscle group.
-
-    Point this at the recovery service (gravl/recovery/service.py) once it exists; until then
-    every muscle is fully recovered.
-    """
-    return fully_recovered()
+    """The lifter's recovery now, one row per muscle group, by slug."""
+    snapshot = await service.snapshot(session=session, user=user)
+    return [
+        MuscleRecovery(r.muscle, MUSCLE_NAMES[r.muscle], r.recovery_score, r.status, r.ready_at)
+        for r in snapshot.reports
+    ]

@@ -66,9 +66,16 @@ def test_programs_page_lists_programs_with_an_enroll_button(page: Page) -> None:
     first = programs.first
     expect(first.get_by_role("button", name="Enroll")).to_be_visible()
     first.get_by_text(re.compile(r"^Schedule")).click()
-    expect(first.locator(".schedule li").first).to_be_visible()
+    day_one = first.locator(".schedule li").first
+    expect(day_one).to_be_visible()
     assert axe_violations(page) == []
     assert layout_shift(page) < MAX_LAYOUT_SHIFT
+    workout_name = day_one.inner_text()
+    first.get_by_role("button", name="Enroll").click()
+    page.wait_for_url("**/today")
+    expect(page.locator("#scheduled-heading")).to_have_text(workout_name)
+    expect(page.locator(".plan-exercises li").first).to_be_visible()
+    assert axe_violations(page) == []
 
 
 def test_workouts_library_and_a_workout(page: Page) -> None:

@@ -81,7 +81,15 @@ def test_regions_are_coloured_by_status_and_say_when_they_are_ready() -> None:
     assert 'class="muscle status-recovering" data-muscle="quadriceps" id="quadriceps"' in html
     # 13:00 UTC is 14:00 in Paris in November.
     assert 'aria-label="Chest: 12% recovered, fatigued, ready Fri 27 Nov, 14:00"' in html
-    assert 'data-score="55.5"' in html or 'data-score="55.6"' in html
+    assert 'data-score="55"' in html
+
+
+def test_scores_are_floored_so_they_never_contradict_the_status() -> None:
+    rows = fully_recovered()
+    rows[5] = MuscleRecovery("chest", "Chest", 89.96, "recovering", READY_AT)
+    html = _render(rows)
+    assert 'aria-label="Chest: 89% recovered, recovering' in html
+    assert ">89.9%</td>" in html
 
 
 def test_the_table_holds_the_same_data_in_the_same_order() -> None:

@@ -11,9 +11,10 @@ from gravl.catalog import service as catalog
 from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.catalog.schemas import Equipment
 from gravl.db import SessionDep
+from gravl.training import schedule
 from gravl.training import service as training
-from gravl.web.routing import WebRoute, render
-from gravl.web.session import WebUser
+from gravl.web.routing import WebRoute, redirect, render
+from gravl.web.session import CsrfChecked, WebUser
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -26,6 +27,7 @@ async def programs(request: Request, session: SessionDep, user: WebUser) -> Resp
     """The built-in programs with their weekly schedule."""
     program_list = await training.list_programs(session=session)
     workout_names = {w.id: w.name for w in await training.list_workouts(session=session)}
+    current = await schedule.active_enrollment(session=session, user=user)
     return render(
         request,
         "pages/programs.html",
@@ -35,8 +37,16 @@ async def programs(request: Request, session: SessionDep, user: WebUser) -> Resp
             "title": "Programs",
             "programs": program_list,
             "workout_names": workout_names,
+            "current_program_id": current[1].id if current else None,
         },
     )
+
+
+@router.post("/programs/{program_id}/enroll", dependencies=[CsrfChecked])
+async def enroll(program_id: int, request: Request, session: SessionDep, user: WebUser) -> Response:
+    """Follow a program from today; any current one ends."""
+    await schedule.enroll(session=session, user=user, program_id=program_id, start_date=None)
+    return redirect(request, "/today")
 
 
 @router.get("/workouts")

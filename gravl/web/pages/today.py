@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from gravl.catalog.muscles import MUSCLE_NAMES
 from gravl.db import SessionDep
+from gravl.training import schedule
+from gravl.training import service as training
 from gravl.web.recovery import muscle_recovery_for
 from gravl.web.routing import WebRoute, render
 from gravl.web.session import WebUser
@@ -16,11 +19,21 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 @router.get("/today")
 async def today(request: Request, session: SessionDep, user: WebUser) -> Response:
     """Today's workout and the recovery body map."""
+    enrollment = await schedule.active_enrollment(session=session, user=user)
+    day = await training.schedule_day(session=session, user=user, on=schedule.local_today(user))
     muscles = await muscle_recovery_for(session=session, user=user)
     return render(
         request,
         "pages/today.html",
-        {"user": user, "active": "/today", "title": "Today", "muscles": muscles},
+        {
+            "user": user,
+            "active": "/today",
+            "title": "Today",
+            "day": day,
+            "program": enrollment[1] if enrollment else None,
+            "muscles": muscles,
+            "muscle_names": MUSCLE_NAMES,
+        },
     )
 
 

@@ -18,7 +18,7 @@
       name.textContent = region.dataset.name;
       detail.appendChild(name);
       detail.appendChild(document.createTextNode(
-        " " + Math.round(Number(region.dataset.score)) + "% · " +
+        " " + Math.floor(Number(region.dataset.score)) + "% · " +
         region.dataset.status + " · " + region.dataset.ready));
       detail.dataset.status = region.dataset.status;
     }
