@@ -8,4 +8,5 @@ def import_all_models() -> None:
     import gravl.catalog.models
     import gravl.logs.models
     import gravl.recovery.models
-    import gravl.training.models  # noqa: F401
+    import gravl.training.models
+    import gravl.transfer.models  # noqa: F401

@@ -1,0 +1,127 @@
+"""Which exercise an imported name means, and the custom exercises made for the rest.
+
+Unmatched names become the lifter's custom exercises so nothing is lost. Their muscles are
+taken from a built-in exercise only when the name contains that exercise's whole name
+(equipment words aside: "Incline Bench Press (Smith Machine)" works what "Barbell Incline
+Bench Press" works) and every such exercise agrees; otherwise they get no muscles, so an
+exercise we cannot place never invents fatigue for a muscle it did not train. Either way the
+import report lists them under ``created_exercises`` for the lifter to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from gravl.auth.models import User
+from gravl.catalog.models import Exercise, ExerciseMuscle
+from gravl.catalog.service import search_text, slugify, visible_exercises
+from gravl.transfer.matching import ExerciseMatcher, normalise
+
+# Words that say how a movement is loaded, not which movement it is.
+_EQUIPMENT_WORDS = frozenset(
+    {"barbell", "dumbbell", "cable", "machine", "kettlebell", "band", "smith", "ez", "lever"}
+)
+MAX_NAME_LENGTH = 120  # Exercise.name
+
+
+def name_key(name: str) -> frozenset[str] | str:
+    """What makes two spellings one exercise: their tokens, or the casefolded name when none."""
+    tokens = frozenset(normalise(name))
+    return tokens or name.casefold()
+
+
+@dataclass(frozen=True)
+class Muscles:
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
+    inferred_from: str | None
+
+
+class Resolver:
+    """Resolves names against the built-ins and one lifter's custom exercises."""
+
+    def __init__(self, exercises: Sequence[Exercise]) -> None:
+        self._matcher = ExerciseMatcher((e.id, e.name, e.aliases or ()) for e in exercises)
+        self._custom_names = {e.name.casefold(): e.id for e in exercises if e.owner_id}
+        self._builtins = [e for e in exercises if e.owner_id is None]
+        self._slugs = {e.slug for e in exercises}
+
+    def match(self, name: str) -> int | None:
+        return self._matcher.match(name) or self._custom_names.get(name.casefold())
+
+    def infer_muscles(self, name: str) -> Muscles:
+        tokens = set(normalise(name))
+        best: list[Exercise] = []
+        best_size = 0
+        for exercise in self._builtins:
+            for spelling in (exercise.name, *(exercise.aliases or ())):
+                core = set(normalise(spelling)) - _EQUIPMENT_WORDS
+                if not core or not core <= tokens or len(core) < best_size:
+                    continue
+                if len(core) > best_size:
+                    best, best_size = [], len(core)
+                best.append(exercise)
+        found = {(tuple(e.primary_muscles), tuple(e.secondary_muscles)) for e in best}
+        if len(found) != 1:
+            return Muscles((), (), None)
+        primary, secondary = found.pop()
+        return Muscles(primary, secondary, best[0].name)
+
+    def unique_slug(self, user: User, name: str) -> str:
+        base = f"u{user.id}-{slugify(name)}"[:110]
+        slug, number = base, 1
+        while slug in self._slugs:
+            number += 1
+            slug = f"{base}-{number}"
+        self._slugs.add(slug)
+        return slug
+
+
+async def load_resolver(session: AsyncSession, user: User) -> Resolver:
+    exercises = await session.scalars(
+        visible_exercises(user).options(selectinload(Exercise.muscles))
+    )
+    return Resolver(exercises.all())
+
+
+def group_unmatched(names: Iterable[str]) -> dict[frozenset[str] | str, str]:
+    """One custom exercise per distinct name key, named by its first spelling."""
+    groups: dict[frozenset[str] | str, str] = {}
+    for name in names:
+        groups.setdefault(name_key(name), name.strip()[:MAX_NAME_LENGTH] or "Imported exercise")
+    return groups
+
+
+async def create_imported_exercise(
+    *, session: AsyncSession, user: User, resolver: Resolver, name: str, source: str
+) -> Exercise:
+    """A custom exercise for an imported name nothing in the catalog matched."""
+    muscles = resolver.infer_muscles(name)
+    where = (
+        f"muscles taken from {muscles.inferred_from}"
+        if muscles.inferred_from
+        else "muscles unknown; they do not count towards recovery"
+    )
+    exercise = Exercise(
+        slug=resolver.unique_slug(user, name),
+        name=name,
+        search_text=search_text(name),
+        aliases=[],
+        description=f"Created by the {source} import ({where}).",
+        equipment=None,
+        category="strength",
+        mechanic=None,
+        force=None,
+        level="intermediate",
+        owner_id=user.id,
+        muscles=[
+            *(ExerciseMuscle(muscle_group=m, role="primary") for m in muscles.primary),
+            *(ExerciseMuscle(muscle_group=m, role="secondary") for m in muscles.secondary),
+        ],
+    )
+    session.add(exercise)
+    return exercise

@@ -1,0 +1,62 @@
+"""What imports leave behind: the record of each import, set fingerprints, catalog sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gravl.db import Base, UTCDateTime, utcnow
+
+
+class Import(Base):
+    """One completed (not dry-run) import of a lifter's history file."""
+
+    __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    sessions: Mapped[int] = mapped_column(Integer)
+    logs: Mapped[int] = mapped_column(Integer)
+    sets: Mapped[int] = mapped_column(Integer)
+    duplicates_skipped: Mapped[int] = mapped_column(Integer)
+    created_exercises: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ImportFingerprint(Base):
+    """An imported set's identity, so importing the same file again adds nothing.
+
+    Kept beside the log rather than on its sets so editing a log's sets does not make a
+    re-import bring the old version back; deleting the log frees its fingerprints.
+    """
+
+    __tablename__ = "import_fingerprints"
+    __table_args__ = (Index("ix_import_fingerprints_log_id", "log_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("workout_logs.id", ondelete="CASCADE"))
+
+
+class ExerciseSource(Base):
+    """Where a catalog exercise came from in an external catalog (free-exercise-db).
+
+    ``added`` tells an exercise the catalog import created from one it matched to a built-in.
+    """
+
+    __tablename__ = "exercise_sources"
+    __table_args__ = (Index("ix_exercise_sources_exercise_id", "exercise_id"),)
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="CASCADE"))
+    added: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,101 @@
+"""Import and export endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from gravl.auth.dependencies import CurrentUser, SettingsDep
+from gravl.db import Database, SessionDep
+from gravl.errors import GravlError, PayloadTooLarge
+from gravl.observability.metrics import IMPORTS
+from gravl.transfer import export, restore, service
+from gravl.transfer.parsing import WeightUnit
+from gravl.transfer.schemas import ExportFormat, ImportFormat, ImportReportOut
+
+router = APIRouter(prefix="/api", tags=["import and export"])
+
+
+@router.post(
+    "/imports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportReportOut,
+    responses={200: {"model": ImportReportOut, "description": "A dry run: nothing was written"}},
+)
+async def import_history(
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    response: Response,
+    file: Annotated[UploadFile, File(description="The export file (CSV, or Gravl JSON)")],
+    format: Annotated[ImportFormat, Form()],
+    unit: Annotated[WeightUnit, Form(description="Weight unit of files that name none")] = "kg",
+    dry_run: Annotated[bool, Form(description="Report what would change; write nothing")] = False,
+    timezone: Annotated[
+        str | None, Form(max_length=64, description="IANA zone of the file's times")
+    ] = None,
+) -> ImportReportOut:
+    """Import a Strong, Hevy, FitNotes or Gravl export; all of it or, on any error, nothing."""
+    if file.size is not None and file.size > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
+    try:
+        if format == "gravl":
+            report = await restore.restore(
+                session=session,
+                user=user,
+                stream=file.file,
+                dry_run=dry_run,
+                filename=file.filename,
+                max_bytes=settings.max_upload_bytes,
+            )
+        else:
+            report = await service.import_history(
+                session=session,
+                user=user,
+                stream=file.file,
+                format=format,
+                unit=unit,
+                timezone=timezone,
+                dry_run=dry_run,
+                filename=file.filename,
+                max_bytes=settings.max_upload_bytes,
+            )
+    except GravlError:
+        IMPORTS.labels(format, "rejected").inc()
+        raise
+    IMPORTS.labels(format, "dry_run" if dry_run else "imported").inc()
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+    return report
+
+
+@router.get(
+    "/export",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The Gravl JSON document, or CSV with one row per set",
+            "content": {"application/json": {}, "text/csv": {}},
+        }
+    },
+)
+async def export_history(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    format: Annotated[ExportFormat, Query()] = "json",
+) -> Response:
+    """Download your whole history: JSON restores into any account, CSV opens anywhere."""
+    name = f"gravl-export-{date.today().isoformat()}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "csv":
+        database: Database = request.app.state.database
+        # The request's session closes before a streamed body is sent, so the rows are read
+        # through a session of the generator's own.
+        rows = export.export_csv(sessionmaker=database.sessionmaker, user_id=user.id)
+        return StreamingResponse(rows, media_type="text/csv; charset=utf-8", headers=headers)
+    document = await export.export_document(session=session, user=user)
+    return JSONResponse(document.model_dump(mode="json"), headers=headers)

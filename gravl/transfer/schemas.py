@@ -1,0 +1,153 @@
+"""Import reports and the Gravl JSON export document (FORMATS.md, "Gravl JSON").
+
+In the document, objects refer to each other by ids local to the file (1, 2, ... in export
+order) and to built-in content by slug, so it restores into any account on any server.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from gravl.catalog.schemas import Category, Equipment, Force, Level, Mechanic
+from gravl.logs.models import SourceType
+from gravl.stats.e1rm import SetType
+from gravl.transfer.parsing import MAX_NUMBER
+
+ImportFormat = Literal["strong", "hevy", "fitnotes", "gravl"]
+ExportFormat = Literal["json", "csv"]
+GRAVL_FORMAT_VERSION = 1
+
+
+class SkippedOut(BaseModel):
+    line: int
+    message: str
+
+
+class ImportReportOut(BaseModel):
+    format: ImportFormat
+    dry_run: bool
+    sessions: int
+    logs: int
+    sets: int
+    duplicates_skipped: int
+    unknown_exercises: list[str]
+    created_exercises: list[str]
+    skipped: list[SkippedOut]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportedUser(_Strict):
+    email: str
+    display_name: str | None
+    units: str
+    timezone: str
+    experience: str
+
+
+class ExerciseRef(_Strict):
+    """A built-in exercise by slug, or one of the file's custom exercises by its file id."""
+
+    exercise_slug: str | None = None
+    custom_exercise_id: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ExerciseRef:
+        if (self.exercise_slug is None) == (self.custom_exercise_id is None):
+            raise ValueError("give exactly one of exercise_slug and custom_exercise_id")
+        return self
+
+
+class ExportedExercise(_Strict):
+    id: int
+    name: str = Field(min_length=1, max_length=120)
+    description: str | None
+    aliases: list[str]
+    equipment: Equipment | None
+    category: Category
+    mechanic: Mechanic | None
+    force: Force | None
+    level: Level
+    primary_muscles: list[str]
+    secondary_muscles: list[str]
+    created_at: AwareDatetime
+
+
+class ExportedWorkoutExercise(ExerciseRef):
+    id: int
+    position: int
+    target_sets: int = Field(ge=0)
+    target_reps: int = Field(ge=0)
+    rest_seconds: int = Field(ge=0)
+    notes: str | None
+    removed_at: AwareDatetime | None
+
+
+class ExportedCustomWorkout(_Strict):
+    id: int
+    name: str = Field(min_length=1, max_length=120)
+    description: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    deleted_at: AwareDatetime | None
+    exercises: list[ExportedWorkoutExercise]
+
+
+class ExportedSet(_Strict):
+    """A stored set; bounds are the importers' (parsing.MAX_NUMBER), which admit every set."""
+
+    set_type: SetType
+    reps: int | None = Field(ge=0, le=MAX_NUMBER)
+    weight_kg: float | None = Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
+    rpe: float | None = Field(ge=1, le=10)
+    duration_s: int | None = Field(ge=0, le=MAX_NUMBER)
+    distance_m: float | None = Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
+
+
+class ExportedLog(ExerciseRef):
+    performed_at: AwareDatetime
+    source_type: SourceType
+    workout_slug: str | None
+    custom_workout_id: int | None
+    custom_workout_exercise_id: int | None
+    swapped_from_slug: str | None
+    notes: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    sets: list[ExportedSet] = Field(min_length=1)
+
+
+class ExportedSwap(_Strict):
+    date: date
+    original_workout_slug: str
+    replacement_workout_slug: str | None
+    replacement_custom_workout_id: int | None
+    reason: str | None
+    created_at: AwareDatetime
+    reverted_at: AwareDatetime | None
+
+
+class ExportedCheckIn(_Strict):
+    muscle_group: str
+    soreness: float = Field(ge=0, le=10)
+    at: AwareDatetime
+    predicted_score: float
+    k_after: float
+    created_at: AwareDatetime
+
+
+class GravlExport(_Strict):
+    format: Literal["gravl"]
+    version: Literal[1]
+    exported_at: datetime
+    user: ExportedUser
+    custom_exercises: list[ExportedExercise]
+    custom_workouts: list[ExportedCustomWorkout]
+    logs: list[ExportedLog]
+    swaps: list[ExportedSwap]
+    checkins: list[ExportedCheckIn]
