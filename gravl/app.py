@@ -14,7 +14,7 @@ from gravl.auth.router import router as auth_router
 from gravl.catalog.router import router as catalog_router
 from gravl.config import Settings, get_settings
 from gravl.db import Database
-from gravl.errors import install_error_handlers
+from gravl.errors import ERROR_RESPONSES, install_error_handlers
 from gravl.logs.router import router as logs_router
 from gravl.migrations.runner import head_revision
 from gravl.observability.health import router as health_router
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         recovery_router,
         recommendations_router,
     ):
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -9,10 +9,39 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger("gravl.errors")
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorInfo
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request body",
+    401: "Missing, invalid or expired access token",
+    404: "Not found (or not yours)",
+    409: "Conflicts with the current state",
+    413: "Request body too large",
+    422: "Invalid input; `details` name the fields",
+    429: "Too many attempts; see Retry-After",
+    503: "Database unavailable; retry shortly",
+}
+# Documented on every API route: any of them can answer so (auth, validation, limits, outages).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": text} for status, text in _DESCRIPTIONS.items()
+}
 
 
 class GravlError(Exception):

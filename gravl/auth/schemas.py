@@ -8,22 +8,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from gravl.validation import InputModel
+
 Units = Literal["kg", "lb"]
 Experience = Literal["beginner", "intermediate", "advanced"]
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(InputModel):
     email: EmailStr
     password: str = Field(min_length=8, max_length=1024)
     display_name: str | None = Field(default=None, max_length=100)
 
 
-class LoginIn(BaseModel):
+class LoginIn(InputModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=1, max_length=512)
 
 
@@ -50,7 +52,7 @@ class RegisterOut(TokenPair):
     user: UserOut
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: str | None = Field(default=None, max_length=100)

@@ -20,6 +20,7 @@ from gravl.catalog.schemas import (
 )
 from gravl.db import SessionDep
 from gravl.errors import ValidationFailed
+from gravl.ids import IdPath
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -40,12 +41,12 @@ async def muscle_groups(session: SessionDep) -> list[MuscleGroupOut]:
 async def list_exercises(
     session: SessionDep,
     user: OptionalUser,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern="^[^\x00]*$")] = None,
     muscle: MuscleSlug = None,
     equipment: Equipment | None = None,
     category: Category | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ExercisePage:
     """Search the catalog (and, with a token, your custom exercises)."""
     items, total = await service.list_exercises(
@@ -67,7 +68,7 @@ async def list_exercises(
 
 
 @router.get("/exercises/{exercise_id}", response_model=ExerciseOut)
-async def get_exercise(exercise_id: int, session: SessionDep, user: OptionalUser) -> ExerciseOut:
+async def get_exercise(exercise_id: IdPath, session: SessionDep, user: OptionalUser) -> ExerciseOut:
     """One exercise."""
     exercise = await service.get_exercise(session=session, user=user, exercise_id=exercise_id)
     return ExerciseOut.model_validate(exercise)
@@ -82,7 +83,7 @@ async def create_exercise(data: ExerciseIn, session: SessionDep, user: CurrentUs
 
 @router.get("/exercises/{exercise_id}/alternatives", response_model=list[AlternativeOut])
 async def exercise_alternatives(
-    exercise_id: int,
+    exercise_id: IdPath,
     session: SessionDep,
     user: OptionalUser,
     equipment: Annotated[

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.validation import InputModel
 
 Equipment = Literal[
     "barbell",
@@ -68,7 +69,7 @@ class ExercisePage(BaseModel):
     offset: int
 
 
-class ExerciseIn(BaseModel):
+class ExerciseIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.auth.dependencies import CurrentUser
 from gravl.auth.models import User
 from gravl.db import SessionDep
+from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
 from gravl.logs.models import WorkoutLog
 from gravl.logs.schemas import LogIn, LogOut, LogPage, LogPatch, MuscleRecoveryOut, SetOut
@@ -87,7 +88,7 @@ async def list_logs(
     user: CurrentUser,
     start: Annotated[datetime | None, Query(alias="from")] = None,
     end: Annotated[datetime | None, Query(alias="to")] = None,
-    exercise_id: int | None = None,
+    exercise_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> LogPage:
@@ -105,20 +106,22 @@ async def list_logs(
 
 
 @router.get("/logs/{log_id}", response_model=LogOut)
-async def get_log(log_id: int, session: SessionDep, user: CurrentUser) -> LogOut:
+async def get_log(log_id: IdPath, session: SessionDep, user: CurrentUser) -> LogOut:
     """One log."""
     return log_out(await service.get_log(session=session, user=user, log_id=log_id))
 
 
 @router.patch("/logs/{log_id}", response_model=LogOut)
-async def update_log(log_id: int, data: LogPatch, session: SessionDep, user: CurrentUser) -> LogOut:
+async def update_log(
+    log_id: IdPath, data: LogPatch, session: SessionDep, user: CurrentUser
+) -> LogOut:
     """Change a log; recovery is recomputed as if it had always been so."""
     log = await service.update_log(session=session, user=user, log_id=log_id, data=data)
     return await _with_recovery(session, user, log)
 
 
 @router.delete("/logs/{log_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def delete_log(log_id: int, session: SessionDep, user: CurrentUser) -> Response:
+async def delete_log(log_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
     """Delete a log; recovery is recomputed without it."""
     await service.delete_log(session=session, user=user, log_id=log_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

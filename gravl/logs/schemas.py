@@ -6,13 +6,15 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gravl.ids import Id
 from gravl.logs.models import SourceType
 from gravl.stats.e1rm import SetType
+from gravl.validation import InputModel
 
 MAX_SETS = 100
 
 
-class SetIn(BaseModel):
+class SetIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     reps: int | None = Field(default=None, ge=0, le=1000)
@@ -36,24 +38,24 @@ class SetIn(BaseModel):
         return self
 
 
-class LogIn(BaseModel):
+class LogIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    exercise_id: int
+    exercise_id: Id
     performed_at: AwareDatetime | None = None
     sets: list[SetIn] = Field(min_length=1, max_length=MAX_SETS)
     source_type: SourceType | None = None
-    workout_id: int | None = None
-    custom_workout_id: int | None = None
-    custom_workout_exercise_id: int | None = None
-    swapped_from_id: int | None = None
+    workout_id: Id | None = None
+    custom_workout_id: Id | None = None
+    custom_workout_exercise_id: Id | None = None
+    swapped_from_id: Id | None = None
     notes: str | None = Field(default=None, max_length=2000)
 
 
-class LogPatch(BaseModel):
+class LogPatch(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    exercise_id: int | None = None
+    exercise_id: Id | None = None
     performed_at: AwareDatetime | None = None
     sets: list[SetIn] | None = Field(default=None, min_length=1, max_length=MAX_SETS)
     notes: str | None = Field(default=None, max_length=2000)

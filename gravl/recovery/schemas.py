@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.validation import InputModel
 
 
 class MuscleRecoveryOut(BaseModel):
@@ -25,7 +26,7 @@ class RecoveryOut(BaseModel):
     muscle_groups: list[MuscleRecoveryOut]
 
 
-class CheckInIn(BaseModel):
+class CheckInIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     muscle_group: str

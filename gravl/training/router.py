@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from gravl.auth.dependencies import CurrentUser
 from gravl.db import SessionDep
 from gravl.errors import NotFound
+from gravl.ids import IdPath
 from gravl.observability.metrics import SWAPS
 from gravl.recommendations import service as recommendations
 from gravl.training import custom, schedule, service, swaps
@@ -72,7 +73,7 @@ async def list_swaps(
 
 
 @router.post("/workouts/swaps/{swap_id}/revert", response_model=SwapOut)
-async def revert_swap(swap_id: int, session: SessionDep, user: CurrentUser) -> SwapOut:
+async def revert_swap(swap_id: IdPath, session: SessionDep, user: CurrentUser) -> SwapOut:
     """Undo a swap: the day gets its scheduled workout back; the swap stays in the trail."""
     swap = await swaps.revert_swap(session=session, user=user, swap_id=swap_id)
     SWAPS.labels(action="revert").inc()
@@ -80,7 +81,7 @@ async def revert_swap(swap_id: int, session: SessionDep, user: CurrentUser) -> S
 
 
 @router.get("/workouts/{workout_id}", response_model=WorkoutOut)
-async def get_workout(workout_id: int, session: SessionDep, user: CurrentUser) -> WorkoutOut:
+async def get_workout(workout_id: IdPath, session: SessionDep, user: CurrentUser) -> WorkoutOut:
     """One workout template with its exercises and target muscles."""
     return service.workout_out(await service.get_workout(session=session, workout_id=workout_id))
 
@@ -89,7 +90,7 @@ async def get_workout(workout_id: int, session: SessionDep, user: CurrentUser) -
     "/workouts/{workout_id}/swap", status_code=status.HTTP_201_CREATED, response_model=SwapOut
 )
 async def swap_workout(
-    workout_id: int, data: SwapIn, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, data: SwapIn, session: SessionDep, user: CurrentUser
 ) -> SwapOut:
     """Replace the workout scheduled on a day with another one."""
     swap = await swaps.swap_workout(session=session, user=user, workout_id=workout_id, data=data)
@@ -118,7 +119,7 @@ async def current_program(session: SessionDep, user: CurrentUser) -> EnrollmentO
     response_model=EnrollmentOut,
 )
 async def enroll(
-    program_id: int, session: SessionDep, user: CurrentUser, data: EnrollIn | None = None
+    program_id: IdPath, session: SessionDep, user: CurrentUser, data: EnrollIn | None = None
 ) -> EnrollmentOut:
     """Follow a program from a start date (default today); any current one ends."""
     enrollment, program = await schedule.enroll(
@@ -160,7 +161,7 @@ async def create_custom_workout(
 
 @router.get("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
 async def get_custom_workout(
-    workout_id: int, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, session: SessionDep, user: CurrentUser
 ) -> CustomWorkoutOut:
     """One of your workouts."""
     workout = await custom.get_custom_workout(session=session, user=user, workout_id=workout_id)
@@ -169,7 +170,7 @@ async def get_custom_workout(
 
 @router.put("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
 async def replace_custom_workout(
-    workout_id: int, data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
 ) -> CustomWorkoutOut:
     """Replace a workout's name, description and exercises."""
     workout = await custom.replace_custom_workout(
@@ -182,7 +183,7 @@ async def replace_custom_workout(
     "/custom-workouts/{workout_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
 )
 async def delete_custom_workout(
-    workout_id: int, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, session: SessionDep, user: CurrentUser
 ) -> Response:
     """Delete a workout; logs made with it are kept."""
     await custom.delete_custom_workout(session=session, user=user, workout_id=workout_id)

@@ -8,6 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gravl.ids import Id
+from gravl.validation import InputModel
+
 WorkoutKind = Literal["library", "program", "custom"]
 Role = Literal["primary", "secondary"]
 
@@ -57,7 +60,7 @@ class WorkoutRef(BaseModel):
     kind: WorkoutKind
 
 
-class EnrollIn(BaseModel):
+class EnrollIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     start_date: date | None = None
@@ -80,10 +83,10 @@ class ScheduleToday(BaseModel):
     swap_id: int | None
 
 
-class CustomExerciseIn(BaseModel):
+class CustomExerciseIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    exercise_id: int
+    exercise_id: Id
     order: int | None = Field(default=None, ge=1, le=100)
     target_sets: int = Field(ge=1, le=20)
     target_reps: int = Field(ge=1, le=100)
@@ -91,7 +94,7 @@ class CustomExerciseIn(BaseModel):
     notes: str | None = Field(default=None, max_length=500)
 
 
-class CustomWorkoutIn(BaseModel):
+class CustomWorkoutIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)
@@ -130,11 +133,11 @@ class CustomWorkoutOut(BaseModel):
     updated_at: datetime
 
 
-class SwapIn(BaseModel):
+class SwapIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    replacement_workout_id: int | None = None
-    replacement_custom_workout_id: int | None = None
+    replacement_workout_id: Id | None = None
+    replacement_custom_workout_id: Id | None = None
     date: dt.date | None = None
     reason: str | None = Field(default=None, max_length=500)
 
