@@ -14,7 +14,7 @@ export GRAVL_PORT ?= 8000
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup run demo test lint typecheck pytest postgres tools fmt clean
+.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz fmt clean
 
 help:
 	@echo "make run    - serve Gravl on SQLite with the built-in content (http://127.0.0.1:$(GRAVL_PORT))"
@@ -36,8 +36,14 @@ run: setup
 	@mkdir -p var
 	$(GRAVL) db upgrade
 	$(GRAVL) seed
-	@echo "Gravl on http://127.0.0.1:$(GRAVL_PORT)  (API docs: /docs)"
+	@echo "Gravl on http://127.0.0.1:$(GRAVL_PORT)  (API docs: /docs; a lived-in demo account: make demo)"
 	$(GRAVL) serve --port $(GRAVL_PORT)
+
+demo: setup
+	@mkdir -p var
+	$(GRAVL) db upgrade
+	$(GRAVL) seed
+	$(GRAVL) demo
 
 postgres:
 	@bash scripts/ensure-postgres.sh
@@ -46,14 +52,25 @@ tools: setup
 	@bash scripts/install-monitoring-tools.sh
 	@bash scripts/install-k8s-tools.sh
 
+browser: setup
+	@bash scripts/install-browser.sh
+
+# PNGs of every page for the README tour and docs/screenshots/.
+screenshots: setup browser
+	$(BIN)/python scripts/screenshots.py
+
+# A longer schemathesis run than the one `make test` does.
+fuzz: setup postgres
+	GRAVL_FUZZ_EXAMPLES=$${GRAVL_FUZZ_EXAMPLES:-200} bash scripts/run-pytest.sh tests/reliability/test_schemathesis.py
+
 lint: setup
-	$(BIN)/ruff check gravl tests
-	$(BIN)/ruff format --check gravl tests
+	$(BIN)/ruff check gravl tests scripts bench
+	$(BIN)/ruff format --check gravl tests scripts bench
 
 typecheck: setup
 	$(BIN)/mypy --strict gravl
 
-pytest: setup postgres tools
+pytest: setup postgres tools browser
 	@bash scripts/run-pytest.sh
 
 test: lint typecheck pytest
