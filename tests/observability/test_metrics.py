@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from gravl.observability import exposition
-from gravl.observability.metrics import observe_request, sample_pool
+from gravl.observability.metrics import observe_request
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -60,35 +58,47 @@ def test_unknown_methods_collapse_and_durations_land_in_millisecond_buckets() ->
     assert bucket("OTHER", "<unmatched>", "5.0") == below_5
 
 
-def test_pool_gauges_follow_checked_out_connections(tmp_path: Path) -> None:
-    import asyncio
+POOL_PROBE = textwrap.dedent(
+    """
+    import asyncio, sys
+    from prometheus_client import REGISTRY
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from gravl.observability.metrics import sample_pool
 
-    async def exercise() -> list[tuple[float | None, ...]]:
-        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/p.db", pool_size=3)
-        readings = []
-        try:
-            async with engine.connect() as first, engine.connect() as second:
-                await first.execute(text("SELECT 1"))
-                await second.execute(text("SELECT 1"))
-                sample_pool(engine)
-                readings.append(gauges())
+    NAMES = ("gravl_db_pool_size", "gravl_db_pool_checked_out", "gravl_db_pool_overflow")
+
+    def gauges():
+        return [REGISTRY.get_sample_value(name) for name in NAMES]
+
+    async def main():
+        engine = create_async_engine(f"sqlite+aiosqlite:///{sys.argv[1]}", pool_size=1)
+        async with engine.connect() as first, engine.connect() as second:
+            await first.execute(text("SELECT 1"))
+            await second.execute(text("SELECT 1"))
             sample_pool(engine)
-            readings.append(gauges())
-        finally:
-            await engine.dispose()
-        return readings
+            print(gauges())
+        sample_pool(engine)
+        print(gauges())
+        await engine.dispose()
 
-    def gauges() -> tuple[float | None, ...]:
-        return tuple(
-            REGISTRY.get_sample_value(name)
-            for name in (
-                "gravl_db_pool_size",
-                "gravl_db_pool_checked_out",
-                "gravl_db_pool_overflow",
-            )
-        )
+    asyncio.run(main())
+    """
+)
 
-    assert asyncio.run(exercise()) == [(3.0, 2.0, 0.0), (3.0, 0.0, 0.0)]
+
+def test_pool_gauges_follow_checked_out_and_overflow_connections(tmp_path: Path) -> None:
+    # In a fresh process: apps started by other tests sample the same global gauges.
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE, str(tmp_path / "p.db")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # pool_size 1: the second connection is overflow; both are returned afterwards.
+    assert result.stdout.splitlines() == ["[1.0, 2.0, 1.0]", "[1.0, 0.0, 0.0]"]
 
 
 WORKER = textwrap.dedent(
