@@ -8,12 +8,15 @@ a new route without a row fails ``test_matrix_covers_every_route``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from gravl.auth.security import create_access_token
+from gravl.config import Settings
 from tests.conftest import Lifter
 from tests.factories import custom_workout, enroll, exercise_id, log
 
@@ -108,6 +111,12 @@ ROUTES: list[Route] = [
     ),
     Route("GET", "/api/me", "authenticated"),
     Route("PATCH", "/api/me", "authenticated", body=lambda c, lifter, ids: {"units": "lb"}),
+    Route(
+        "DELETE",
+        "/api/me",
+        "authenticated",
+        body=lambda c, lifter, ids: {"password": lifter.password},
+    ),
     Route(
         "POST",
         "/api/exercises",
@@ -213,15 +222,35 @@ def test_matrix_covers_every_route(client: TestClient) -> None:
     assert listed - served == set(), "matrix rows for routes that do not exist"
 
 
+@pytest.fixture
+def stale_callers(client: TestClient, settings: Settings) -> dict[str, Lifter]:
+    """A token that expired and a token whose account was deleted (both validly signed)."""
+    expired = Lifter(client, "expired@example.com")
+    token = create_access_token(settings, expired.id, now=datetime.now(UTC) - timedelta(hours=1))
+    expired.headers = {"Authorization": f"Bearer {token}"}
+    deleted = Lifter(client, "deleted@example.com")
+    response = client.request(
+        "DELETE", "/api/me", json={"password": deleted.password}, headers=deleted.headers
+    )
+    assert response.status_code == 204
+    return {"expired": expired, "deleted": deleted}
+
+
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.access != "public"], ids=_ids)
 def test_protected_route_matrix(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter, route: Route
+    client: TestClient,
+    lifter: Lifter,
+    other_lifter: Lifter,
+    stale_callers: dict[str, Lifter],
+    route: Route,
 ) -> None:
     ids = route.setup(client, lifter) if route.setup else {}
     assert _call(client, route, lifter, None, ids) == route.anonymous_status
-    expired = Lifter.__new__(Lifter)
-    expired.headers = {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.invalid"}
-    assert _call(client, route, lifter, expired, ids) == 401
+    garbage = Lifter.__new__(Lifter)
+    garbage.headers = {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.invalid"}
+    assert _call(client, route, lifter, garbage, ids) == 401
+    for kind, caller in stale_callers.items():
+        assert _call(client, route, lifter, caller, ids) == 401, kind
     if route.access == "owned":
         assert _call(client, route, lifter, other_lifter, ids) == 404
     status = _call(client, route, lifter, lifter, ids)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response, status
 from gravl.auth import service
 from gravl.auth.dependencies import ClientAddress, CurrentUser, SettingsDep
 from gravl.auth.schemas import (
+    DeleteAccountIn,
     LoginIn,
     ProfilePatch,
     RefreshIn,
@@ -64,6 +65,13 @@ async def logout(data: RefreshIn, session: SessionDep, user: CurrentUser) -> Res
 async def me(user: CurrentUser) -> UserOut:
     """The caller's profile."""
     return UserOut.model_validate(user)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_me(data: DeleteAccountIn, session: SessionDep, user: CurrentUser) -> Response:
+    """Delete your account and all of its data (confirm with your password)."""
+    await service.delete_account(session=session, user=user, password=data.password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/me", response_model=UserOut)

@@ -29,6 +29,10 @@ class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=1, max_length=512)
 
 
+class DeleteAccountIn(InputModel):
+    password: str = Field(max_length=1024)
+
+
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

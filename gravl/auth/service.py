@@ -133,6 +133,14 @@ async def logout(*, session: AsyncSession, user: User, refresh_token: str) -> No
         await _revoke_family(session=session, family_id=token.family_id, now=utcnow())
 
 
+async def delete_account(*, session: AsyncSession, user: User, password: str) -> None:
+    """Delete the account and everything in it, once the password confirms it is the owner."""
+    if not security.verify_password(user.password_hash, password):
+        raise Unauthorized("password is not correct")
+    await session.delete(user)
+    await session.flush()
+
+
 async def update_profile(*, session: AsyncSession, user: User, data: ProfilePatch) -> User:
     """Change the profile fields that were sent."""
     for field in data.model_fields_set:

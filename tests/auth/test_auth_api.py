@@ -239,3 +239,33 @@ def test_previous_signing_key_still_verifies_during_rotation(settings: Settings)
     dropped = rotated.model_copy(update={"previous_secret_key": None})
     with TestClient(create_app(dropped)) as client:
         assert client.get("/api/me", headers=old.headers).status_code == 401
+
+
+def test_deleting_an_account_removes_its_data_and_sessions(
+    client: TestClient, lifter: Lifter, other_lifter: Lifter
+) -> None:
+    from tests.factories import exercise_id, log
+
+    log(client, lifter, exercise_id(client, "barbell-bench-press"))
+    client.post(
+        "/api/exercises", json={"name": "Mine", "primary_muscles": ["neck"]}, headers=lifter.headers
+    )
+    wrong = client.request("DELETE", "/api/me", json={"password": "not it"}, headers=lifter.headers)
+    assert wrong.status_code == 401
+    assert client.get("/api/me", headers=lifter.headers).status_code == 200
+    gone = client.request(
+        "DELETE", "/api/me", json={"password": lifter.password}, headers=lifter.headers
+    )
+    assert gone.status_code == 204
+    assert client.get("/api/me", headers=lifter.headers).status_code == 401
+    assert (
+        client.post("/api/auth/refresh", json={"refresh_token": lifter.refresh_token}).status_code
+        == 401
+    )
+    relogin = client.post(
+        "/api/auth/login", json={"email": lifter.email, "password": lifter.password}
+    )
+    assert relogin.status_code == 401
+    # The e-mail is free again, and the other lifter is untouched.
+    assert Lifter(client, lifter.email).id != lifter.id
+    assert client.get("/api/me", headers=other_lifter.headers).status_code == 200
