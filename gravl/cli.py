@@ -105,7 +105,8 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     runner.upgrade(_settings().database_url, revision)
 
 
-@db_app.command("downgrade")
+# "-1" must reach Alembic as a revision, not be parsed as an option.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
     """Revert migrations down to REVISION."""
     from gravl.migrations import runner
