@@ -19,8 +19,11 @@ from tests.ops.live_server import (
 )
 
 # Generous abuse limits: the fuzzer registers and logs in far more than a person would.
-FUZZ_ENV = {"GRAVL_REGISTER_PER_HOUR": "100000", "GRAVL_LOGIN_PER_MINUTE": "100000",
-            "GRAVL_LOGIN_MAX_FAILURES": "100000"}
+FUZZ_ENV = {
+    "GRAVL_REGISTER_PER_HOUR": "100000",
+    "GRAVL_LOGIN_PER_MINUTE": "100000",
+    "GRAVL_LOGIN_MAX_FAILURES": "100000",
+}
 
 
 @dataclass

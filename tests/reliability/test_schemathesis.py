@@ -23,10 +23,17 @@ OPERATIONS = {
     op.label: op for result in SCHEMA.get_all_operations() if (op := result.ok()) is not None
 }
 # Read without a token, answered with more (your custom exercises) when one is sent.
-PUBLIC = {"GET /api/exercises", "GET /api/exercises/{exercise_id}",
-          "GET /api/exercises/{exercise_id}/alternatives", "GET /api/muscle-groups",
-          "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh",
-          "GET /api/health", "GET /api/ready"}
+PUBLIC = {
+    "GET /api/exercises",
+    "GET /api/exercises/{exercise_id}",
+    "GET /api/exercises/{exercise_id}/alternatives",
+    "GET /api/muscle-groups",
+    "POST /api/auth/register",
+    "POST /api/auth/login",
+    "POST /api/auth/refresh",
+    "GET /api/health",
+    "GET /api/ready",
+}
 # Schema-valid is not the same as acceptable: ids that name no row of yours (404), a swap of a
 # day with nothing scheduled (409), a timezone that is a string but not an IANA zone (422).
 # JSON Schema cannot say those, so "valid data must be accepted" would flag correct answers.
