@@ -8,7 +8,8 @@ from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.errors import GravlError, RateLimited
+from gravl.errors import GravlError, NotFound, RateLimited
+from gravl.ids import MAX_ID
 
 # Pydantic's wording is for developers; these read better to a lifter.
 _FRIENDLY = {
@@ -76,3 +77,20 @@ async def form_fields(request: Request, *names: str) -> dict[str, str]:
         if name == "password" and isinstance(value, str):
             values[name] = value
     return values
+
+
+def optional_id(value: object) -> int | None:
+    """A row id from a form or query string; anything else is no id."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def id_or_404(value: object, what: str) -> int:
+    """A row id from a URL; a malformed one names nothing, so it is a 404 page, not JSON."""
+    number = optional_id(value)
+    if number is None:
+        raise NotFound(f"{what} not found")
+    return number

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gravl.auth.models import User
 from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.recovery import service
 
@@ -26,9 +23,8 @@ def fully_recovered() -> list[MuscleRecovery]:
     return [MuscleRecovery(m.slug, m.name, 100.0, "ready", None) for m in MUSCLE_GROUPS]
 
 
-async def muscle_recovery_for(*, session: AsyncSession, user: User) -> list[MuscleRecovery]:
-    """The lifter's recovery now, one row per muscle group, by slug."""
-    snapshot = await service.snapshot(session=session, user=user)
+def from_snapshot(snapshot: service.Snapshot) -> list[MuscleRecovery]:
+    """One row per muscle group, by slug."""
     return [
         MuscleRecovery(r.muscle, MUSCLE_NAMES[r.muscle], r.recovery_score, r.status, r.ready_at)
         for r in snapshot.reports

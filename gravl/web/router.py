@@ -1,11 +1,23 @@
-"""Every web page, for ``app.include_router``."""
+"""Every web page, for ``app.include_router``; the not-found page goes last, it catches the rest."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gravl.web.pages import auth, library, settings, today
+from gravl.web.pages import (
+    auth,
+    custom,
+    history,
+    library,
+    logging,
+    not_found,
+    progress,
+    settings,
+    today,
+    transfer,
+)
 
 router = APIRouter(include_in_schema=False)
-for _pages in (auth, today, library, settings):
+for _pages in (auth, today, logging, history, progress, library, custom, transfer, settings):
     router.include_router(_pages.router)
+router.include_router(not_found.router)

@@ -22,6 +22,23 @@ def weight(kilograms: float | None, units: str = "kg") -> str:
     return f"{value:.1f}".removesuffix(".0") + f" {units}"
 
 
+def weight_input(kilograms: float | None, units: str = "kg") -> str:
+    """A stored weight as an input's value in the lifter's units, without the unit."""
+    if kilograms is None:
+        return ""
+    value = kilograms / KG_PER_LB if units == "lb" else kilograms
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def to_kg(value: float, units: str) -> float:
+    """A weight typed in the lifter's units, stored in kilograms (DESIGN.md)."""
+    return round(value * KG_PER_LB, 4) if units == "lb" else value
+
+
+def local_date(moment: datetime, timezone: str = "UTC") -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b")
+
+
 def local_time(moment: datetime | str | None, timezone: str = "UTC") -> str:
     """An instant in the lifter's timezone, short enough for a phone: ``"Thu 27 Nov, 14:05"``."""
     if moment is None:
@@ -39,4 +56,10 @@ def machine_time(moment: datetime | str | None) -> str:
 
 
 templates = Jinja2Templates(directory=TEMPLATE_DIR)
-templates.env.filters.update(weight=weight, local_time=local_time, machine_time=machine_time)
+templates.env.filters.update(
+    weight=weight,
+    weight_input=weight_input,
+    local_time=local_time,
+    local_date=local_date,
+    machine_time=machine_time,
+)

@@ -11,8 +11,10 @@ from gravl.catalog import service as catalog
 from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.catalog.schemas import Equipment
 from gravl.db import SessionDep
-from gravl.training import schedule
+from gravl.training import custom, schedule
 from gravl.training import service as training
+from gravl.web.forms import id_or_404
+from gravl.web.pages.today import log_links
 from gravl.web.routing import WebRoute, redirect, render
 from gravl.web.session import CsrfChecked, WebUser
 
@@ -43,16 +45,23 @@ async def programs(request: Request, session: SessionDep, user: WebUser) -> Resp
 
 
 @router.post("/programs/{program_id}/enroll", dependencies=[CsrfChecked])
-async def enroll(program_id: int, request: Request, session: SessionDep, user: WebUser) -> Response:
+async def enroll(program_id: str, request: Request, session: SessionDep, user: WebUser) -> Response:
     """Follow a program from today; any current one ends."""
-    await schedule.enroll(session=session, user=user, program_id=program_id, start_date=None)
+    await schedule.enroll(
+        session=session, user=user, program_id=id_or_404(program_id, "program"), start_date=None
+    )
     return redirect(request, "/today")
 
 
 @router.get("/workouts")
-async def workouts(request: Request, session: SessionDep, user: WebUser) -> Response:
-    """The workout templates, library ones first."""
+async def workouts(
+    request: Request, session: SessionDep, user: WebUser, saved: str = ""
+) -> Response:
+    """The lifter's own workouts, then the library, then the programs' workouts."""
     all_workouts = [training.workout_out(w) for w in await training.list_workouts(session=session)]
+    owned = await custom.list_custom_workouts(session=session, user=user)
+    mine = [custom.custom_workout_out(w) for w in owned]
+    starts = {w.id: log_links(training.custom_as_workout(w))[:1] for w in owned}
     return render(
         request,
         "pages/workouts.html",
@@ -62,6 +71,9 @@ async def workouts(request: Request, session: SessionDep, user: WebUser) -> Resp
             "title": "Workouts",
             "library": [w for w in all_workouts if w.kind == "library"],
             "program_workouts": [w for w in all_workouts if w.kind == "program"],
+            "custom_workouts": mine,
+            "start_links": starts,
+            "saved": bool(saved),
             "muscle_names": MUSCLE_NAMES,
         },
     )
@@ -69,11 +81,11 @@ async def workouts(request: Request, session: SessionDep, user: WebUser) -> Resp
 
 @router.get("/workouts/{workout_id}")
 async def workout_detail(
-    workout_id: int, request: Request, session: SessionDep, user: WebUser
+    workout_id: str, request: Request, session: SessionDep, user: WebUser
 ) -> Response:
     """One workout's exercises, targets and the muscles it trains."""
     workout = training.workout_out(
-        await training.get_workout(session=session, workout_id=workout_id)
+        await training.get_workout(session=session, workout_id=id_or_404(workout_id, "workout"))
     )
     return render(
         request,
@@ -83,6 +95,7 @@ async def workout_detail(
             "active": "/workouts",
             "title": workout.name,
             "workout": workout,
+            "start_link": log_links(workout)[0] if workout.exercises else None,
             "muscle_names": MUSCLE_NAMES,
         },
     )
@@ -128,22 +141,3 @@ async def exercises(
     partial = request.headers.get("hx-request") and request.headers.get("hx-target") == "results"
     template = "pages/exercise_results.html" if partial else "pages/exercises.html"
     return render(request, template, context, headers={"Vary": "HX-Request"})
-
-
-@router.get("/exercises/{exercise_id}")
-async def exercise_detail(
-    exercise_id: int, request: Request, session: SessionDep, user: WebUser
-) -> Response:
-    """What an exercise trains and how."""
-    exercise = await catalog.get_exercise(session=session, user=user, exercise_id=exercise_id)
-    return render(
-        request,
-        "pages/exercise.html",
-        {
-            "user": user,
-            "active": "/workouts",
-            "title": exercise.name,
-            "exercise": exercise,
-            "muscle_names": MUSCLE_NAMES,
-        },
-    )

@@ -1,5 +1,6 @@
-// Gravl's own behaviour: the body map's details on hover, tap and keyboard focus.
-// Kept tiny and dependency-free; pages work without it (the table holds the same data).
+// Gravl's own behaviour: the body map's details on hover, tap and keyboard focus; adding a
+// set row and the rest timer on the logging page. Kept tiny and dependency-free; every page
+// works without it (the table holds the body map's data, "Add set" falls back to a post).
 (function () {
   "use strict";
 
@@ -37,8 +38,96 @@
     });
   }
 
+  // --- Rest timer -----------------------------------------------------------------------
+  function bindRestTimer(timer) {
+    var display = timer.querySelector("[data-rest-remaining]");
+    var announce = timer.querySelector("[data-rest-announce]");
+    var rest = Number(timer.dataset.restSeconds) || 90;
+    var endsAt = 0;
+    var tick = null;
+
+    function format(seconds) {
+      var s = Math.max(0, Math.ceil(seconds));
+      return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    }
+    function render() {
+      var left = (endsAt - Date.now()) / 1000;
+      display.textContent = format(left);
+      if (left <= 0) {
+        stop();
+        announce.textContent = "Rest over: next set.";
+        timer.classList.add("is-done");
+        if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+      }
+    }
+    function stop() {
+      if (tick) clearInterval(tick);
+      tick = null;
+      timer.classList.remove("is-running");
+    }
+    function start(seconds) {
+      stop();
+      endsAt = Date.now() + seconds * 1000;
+      announce.textContent = "Rest started: " + format(seconds) + ".";
+      timer.classList.add("is-running");
+      timer.classList.remove("is-done");
+      tick = setInterval(render, 250);
+      render();
+    }
+    timer.querySelector("[data-rest-start]").addEventListener("click", function () { start(rest); });
+    timer.querySelector("[data-rest-add]").addEventListener("click", function () {
+      start(tick ? (endsAt - Date.now()) / 1000 + 30 : 30);
+    });
+    timer.querySelector("[data-rest-stop]").addEventListener("click", function () {
+      stop();
+      display.textContent = format(rest);
+      announce.textContent = "Rest stopped.";
+    });
+    return { start: function () { start(rest); } };
+  }
+
+  // --- Adding a set: copy the last row (same weight and reps: the usual next set) ----------
+  function bindLogForm(form, timer) {
+    var button = form.querySelector("[data-add-set]");
+    var list = form.querySelector("[data-set-rows]");
+    if (!button || !list) return;
+    button.addEventListener("click", function (event) {
+      var rows = list.querySelectorAll("[data-set-row]");
+      var last = rows[rows.length - 1];
+      if (!last) return; // nothing to copy: let the form post and the server add a row
+      event.preventDefault();
+      var number = rows.length + 1;
+      var row = last.cloneNode(true);
+      row.querySelector("[data-set-number]").textContent = number;
+      row.querySelectorAll("[id]").forEach(function (el) {
+        el.id = el.id.replace(/^set-\d+-/, "set-" + number + "-");
+      });
+      row.querySelectorAll("label[for]").forEach(function (label) {
+        label.htmlFor = label.htmlFor.replace(/^set-\d+-/, "set-" + number + "-");
+      });
+      row.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+      row.querySelectorAll("[aria-invalid]").forEach(function (el) {
+        el.removeAttribute("aria-invalid");
+        el.removeAttribute("aria-describedby");
+      });
+      var type = row.querySelector("select[name=set_type]");
+      if (type) type.value = "normal";
+      last.querySelectorAll("select").forEach(function (select, i) {
+        if (select.name !== "set_type") row.querySelectorAll("select")[i].value = select.value;
+      });
+      list.appendChild(row);
+      var first = row.querySelector("input:not([type=hidden]), select");
+      if (first) first.focus({ preventScroll: true });
+      row.scrollIntoView({ block: "nearest" });
+      if (timer) timer.start();
+    });
+  }
+
   function init(root) {
     root.querySelectorAll("[data-bodymap]").forEach(bindBodyMap);
+    var timerElement = root.querySelector("[data-rest-timer]");
+    var timer = timerElement ? bindRestTimer(timerElement) : null;
+    root.querySelectorAll("[data-log-form]").forEach(function (form) { bindLogForm(form, timer); });
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

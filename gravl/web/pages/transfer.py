@@ -1,0 +1,149 @@
+"""Import another app's history (preview first, then confirm) and export your own."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from gravl.auth.dependencies import SettingsDep
+from gravl.auth.models import User
+from gravl.db import Database, SessionDep
+from gravl.errors import PayloadTooLarge, ValidationFailed
+from gravl.transfer import export, restore, service
+from gravl.transfer.schemas import ImportReportOut
+from gravl.web.forms import FormErrors, sentence, undo_unless_kept
+from gravl.web.routing import WebRoute, render
+from gravl.web.session import CsrfChecked, WebUser
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+FORMAT_CHOICES = (
+    ("strong", "Strong (CSV)"),
+    ("hevy", "Hevy (CSV)"),
+    ("fitnotes", "FitNotes (CSV)"),
+    ("gravl", "Gravl (JSON export)"),
+)
+UNIT_CHOICES = (("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)"))
+# An invalid file's report names at most this many of its problems.
+PROBLEMS_SHOWN = 5
+
+
+def _page(
+    request: Request,
+    user: User,
+    values: dict[str, str],
+    *,
+    report: ImportReportOut | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "user": user,
+        "active": "/import",
+        "title": "Import and export",
+        "values": values,
+        "report": report,
+        "errors": errors,
+        "format_choices": FORMAT_CHOICES,
+        "unit_choices": UNIT_CHOICES,
+    }
+    # htmx swaps just the result, so the chosen file stays chosen for "Import".
+    partial = (
+        request.headers.get("hx-request") and request.headers.get("hx-target") == "import-result"
+    )
+    template = "pages/import_result.html" if partial else "pages/import.html"
+    return render(request, template, context, status_code=status_code)
+
+
+@router.get("/import")
+async def import_page(request: Request, user: WebUser) -> Response:
+    """The upload form and the export links."""
+    return _page(request, user, {"format": "strong", "unit": user.units})
+
+
+def _problems(exc: ValidationFailed) -> str:
+    message = sentence(exc.message)
+    lines = [
+        f"line {d['line']}: {d.get('message', '')}" if "line" in d else str(d.get("message", ""))
+        for d in (exc.details or [])[:PROBLEMS_SHOWN]
+    ]
+    return message + (" " + "; ".join(line for line in lines if line) + "." if lines else "")
+
+
+@router.post("/import", dependencies=[CsrfChecked])
+async def import_file(
+    request: Request, session: SessionDep, settings: SettingsDep, user: WebUser
+) -> Response:
+    """Preview (a dry run) or import the uploaded file; all of it or nothing."""
+    form = await request.form()
+    values = {
+        "format": str(form.get("format") or ""),
+        "unit": str(form.get("unit") or user.units),
+    }
+    confirm = form.get("action") == "confirm"
+    upload = form.get("file")
+    errors = FormErrors()
+    if values["format"] not in dict(FORMAT_CHOICES):
+        errors.fields["format"] = "Choose the app the file comes from."
+    if values["unit"] not in dict(UNIT_CHOICES):
+        values["unit"] = user.units
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors.fields["file"] = (
+            "Choose the file again to import it." if confirm else "Choose a file to import."
+        )
+    if errors:
+        return _page(request, user, values, errors=errors, status_code=422)
+    assert isinstance(upload, UploadFile)
+    try:
+        if values["format"] == "gravl":
+            report = await restore.restore(
+                session=session,
+                user=user,
+                stream=upload.file,
+                dry_run=not confirm,
+                filename=upload.filename,
+                max_bytes=settings.max_upload_bytes,
+            )
+        else:
+            report = await service.import_history(
+                session=session,
+                user=user,
+                stream=upload.file,
+                format=values["format"],  # type: ignore[arg-type]  # checked against the choices
+                unit=values["unit"],  # type: ignore[arg-type]
+                dry_run=not confirm,
+                filename=upload.filename,
+                max_bytes=settings.max_upload_bytes,
+            )
+    except (ValidationFailed, PayloadTooLarge) as exc:
+        await undo_unless_kept(session, exc)
+        message = _problems(exc) if isinstance(exc, ValidationFailed) else sentence(exc.message)
+        errors.fields["file"] = message
+        return _page(request, user, values, errors=errors, status_code=exc.status)
+    return _page(request, user, values, report=report)
+
+
+def _download_name(extension: str) -> dict[str, str]:
+    name = f"gravl-export-{date.today().isoformat()}.{extension}"
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@router.get("/export.json")
+async def export_json(session: SessionDep, user: WebUser) -> Response:
+    """Everything, as a Gravl JSON document that restores into any account."""
+    document = await export.export_document(session=session, user=user)
+    return JSONResponse(document.model_dump(mode="json"), headers=_download_name("json"))
+
+
+@router.get("/export.csv")
+async def export_csv(request: Request, user: WebUser) -> Response:
+    """Every set as a CSV row, for spreadsheets."""
+    database: Database = request.app.state.database
+    rows = export.export_csv(sessionmaker=database.sessionmaker, user_id=user.id)
+    return StreamingResponse(
+        rows, media_type="text/csv; charset=utf-8", headers=_download_name("csv")
+    )

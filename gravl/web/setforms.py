@@ -1,0 +1,131 @@
+"""The set rows of a logging form: read them, check them, prefill them from last time.
+
+A row is four inputs (type, weight in the lifter's units, reps, RPE), plus minutes for timed
+exercises. Errors are keyed ``set-<n>-<field>`` so each sits next to its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import get_args
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from gravl.logs.models import LogSet
+from gravl.logs.schemas import MAX_SETS, SetIn
+from gravl.stats.e1rm import SetType
+from gravl.web.forms import FormErrors
+from gravl.web.templating import to_kg, weight_input
+
+SET_TYPES: tuple[str, ...] = get_args(SetType)
+SET_TYPE_LABELS = {
+    "normal": "Working",
+    "warmup": "Warm-up",
+    "failure": "To failure",
+    "drop": "Drop set",
+}
+# RPE 1-10 in half steps (logs.schemas.SetIn accepts multiples of 0.5).
+RPE_CHOICES: tuple[str, ...] = tuple(f"{n / 2:g}" for n in range(2, 21))
+_FIELDS = ("set_type", "weight", "reps", "rpe", "minutes")
+# Our input names for the schema's fields, so a schema error lands on the right input.
+_SCHEMA_FIELD = {"weight_kg": "weight", "duration_s": "minutes", "reps": "reps", "rpe": "rpe"}
+
+
+@dataclass(frozen=True)
+class SetRow:
+    """One row as typed (strings), so a form with an error comes back exactly as sent."""
+
+    set_type: str = "normal"
+    weight: str = ""
+    reps: str = ""
+    rpe: str = ""
+    minutes: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.weight or self.reps or self.minutes)
+
+
+def rows_from_form(form: FormData) -> list[SetRow]:
+    """The rows in the order they were posted (each field repeats once per row)."""
+    columns = {name: [str(v).strip() for v in form.getlist(name)] for name in _FIELDS}
+    count = min(max((len(c) for c in columns.values()), default=0), MAX_SETS)
+    return [
+        SetRow(**{name: values[i] if i < len(values) else "" for name, values in columns.items()})
+        for i in range(count)
+    ]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_rows(rows: Sequence[SetRow], units: str) -> tuple[list[SetIn], FormErrors]:
+    """The sets to store, in kilograms; empty rows are dropped, every problem is a message."""
+    errors = FormErrors()
+    sets: list[SetIn] = []
+    for number, row in enumerate(rows, start=1):
+        if row.is_empty():
+            continue
+        key = f"set-{number}-"
+        values: dict[str, float | int | str | None] = {
+            "set_type": row.set_type if row.set_type in SET_TYPES else "normal"
+        }
+        try:
+            values["reps"] = int(row.reps) if row.reps else None
+        except ValueError:
+            errors.fields[key + "reps"] = "Enter whole reps, like 8."
+        try:
+            values["weight_kg"] = to_kg(_number(row.weight), units) if row.weight else None
+        except ValueError:
+            errors.fields[key + "weight"] = f"Enter a weight in {units}, like 60 or 62.5."
+        try:
+            values["duration_s"] = round(_number(row.minutes) * 60) if row.minutes else None
+        except ValueError:
+            errors.fields[key + "minutes"] = "Enter minutes, like 10."
+        values["rpe"] = _number(row.rpe) if row.rpe in RPE_CHOICES else None
+        if any(name.startswith(key) for name in errors.fields):
+            continue
+        try:
+            sets.append(SetIn.model_validate(values))
+        except ValidationError as exc:
+            for item in exc.errors():
+                field = _SCHEMA_FIELD.get(str(item["loc"][0]) if item["loc"] else "", "reps")
+                message = str(item["msg"]).removeprefix("Value error, ")
+                if "a set needs" in message:
+                    message = "Enter the reps (or minutes) you did."
+                elif item["type"].startswith(("greater_than", "less_than")):
+                    message = "That number is out of range."
+                errors.fields.setdefault(key + field, message[:1].upper() + message[1:])
+    if not sets and not errors:
+        errors.form = "Enter at least one set: the reps, and the weight if there was one."
+    return sets, errors
+
+
+def rows_from_sets(sets: Sequence[LogSet], units: str) -> list[SetRow]:
+    """A stored log as form rows, for editing it or for repeating it next time."""
+    return [
+        SetRow(
+            set_type=s.set_type,
+            weight=weight_input(s.weight_kg, units),
+            reps="" if s.reps is None else str(s.reps),
+            rpe="" if s.rpe is None else f"{s.rpe:g}",
+            minutes="" if s.duration_s is None else f"{s.duration_s / 60:g}",
+        )
+        for s in sets
+    ]
+
+
+def prefill(
+    last: Sequence[LogSet] | None, units: str, *, target_sets: int, target_reps: int | None
+) -> list[SetRow]:
+    """Last time's sets, padded with its last working set up to the target; else the target."""
+    if last:
+        rows = rows_from_sets(last, units)
+        working = [r for r in rows if r.set_type != "warmup"] or rows
+        while len([r for r in rows if r.set_type != "warmup"]) < target_sets:
+            rows.append(replace(working[-1], set_type="normal"))
+        return rows
+    reps = "" if target_reps is None else str(target_reps)
+    return [SetRow(reps=reps) for _ in range(max(target_sets, 1))]
