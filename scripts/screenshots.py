@@ -1,11 +1,13 @@
 """Regenerate docs/screenshots/: every web page on a phone (375 px) and a desktop (1280 px).
 
 After scripts/install-browser.sh:  .venv/bin/python scripts/screenshots.py
-It serves a fresh, seeded SQLite database on a free loopback port and signs up a demo lifter.
+It serves a fresh, seeded SQLite database with `gravl demo`'s lifter (eight weeks of history
+and a swap) on a free loopback port, and shoots the pages as that lifter sees them.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gravl.demo import DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
 from tests.e2e.live_server import (  # noqa: E402  (needs the repository on sys.path)
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -22,8 +25,8 @@ from tests.e2e.live_server import (  # noqa: E402  (needs the repository on sys.
 )
 
 OUT = ROOT / "docs" / "screenshots"
-PASSWORD = "correct horse 1"
-# (file stem, path) in tour order; sign-in pages are shot before signing up.
+STRONG_SAMPLE = ROOT / "tests" / "e2e" / "data" / "strong-sample.csv"
+# (file stem, path) in tour order; sign-in pages are shot before signing in.
 SIGNED_OUT_PAGES = (("signin", "/signin"), ("signup", "/signup"))
 PAGES = (
     ("today", "/today"),
@@ -33,39 +36,63 @@ PAGES = (
     ("workout", "/workouts/1"),
     ("programs", "/programs"),
     ("exercises", "/exercises?q=press"),
-    ("exercise", "/exercises/1"),
-    ("import", "/import"),
+    ("custom-workout", "/workouts/custom/new"),
     ("settings", "/settings"),
+    ("not-found", "/no-such-page"),
 )
 
 
-def _shoot(page: Page, stem: str, path: str, viewport: str) -> None:
-    page.goto(path)
+def _shoot(page: Page, stem: str, path: str | None, viewport: str) -> None:
+    if path is not None:
+        page.goto(path)
     page.wait_for_load_state("networkidle")
     target = OUT / f"{stem}-{viewport}.png"
     page.screenshot(path=str(target), full_page=True, animations="disabled")
     print(f"wrote {target.relative_to(ROOT)}")
 
 
+def _tour(page: Page, viewport: str) -> None:
+    for stem, path in SIGNED_OUT_PAGES:
+        _shoot(page, stem, path, viewport)
+    page.goto("/signin")
+    page.get_by_label("Email").fill(DEMO_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/today")
+    for stem, path in PAGES:
+        _shoot(page, stem, path, viewport)
+    # The pages reached from others: logging the first planned exercise, its progress chart,
+    # the swap list open, editing a log, and an import preview.
+    page.goto("/today")
+    first = page.locator(".plan-log").first
+    if first.count():
+        page.locator("details.swap summary").click()
+        _shoot(page, "today-swap", None, viewport)
+        first.click()
+        page.wait_for_url(re.compile(r"/log\?"))
+        _shoot(page, "log", None, viewport)
+    page.goto("/history")
+    page.get_by_role("link", name=re.compile("^Edit ")).first.click()
+    _shoot(page, "log-edit", None, viewport)
+    page.goto("/history")
+    page.locator(".log-name", has_text="Barbell").first.click()
+    _shoot(page, "exercise", None, viewport)
+    page.goto("/import")
+    page.get_by_label("Export file").set_input_files(str(STRONG_SAMPLE))
+    page.get_by_role("button", name="Preview import").click()
+    page.get_by_role("button", name=re.compile("^Import ")).wait_for()
+    _shoot(page, "import", None, viewport)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with LiveServer() as server, sync_playwright() as playwright:
+    with LiveServer(demo=True) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for viewport, size in VIEWPORTS.items():
             context = browser.new_context(
                 base_url=server.url, viewport=size, is_mobile=viewport == "mobile"
             )
-            page = context.new_page()
-            for stem, path in SIGNED_OUT_PAGES:
-                _shoot(page, stem, path, viewport)
-            page.goto("/signup")
-            page.get_by_label("Name (optional)").fill("Ada")
-            page.get_by_label("Email").fill(f"ada-{viewport}@example.com")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Create account").click()
-            page.wait_for_url("**/today")
-            for stem, path in PAGES:
-                _shoot(page, stem, path, viewport)
+            _tour(context.new_page(), viewport)
             context.close()
         browser.close()
 

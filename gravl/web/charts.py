@@ -58,11 +58,11 @@ def line_chart(
     series: Sequence[tuple[str, str, Sequence[float | None]]],
     value_label: Callable[[float], str],
     *,
-    width: int = 640,
-    height: int = 260,
+    width: int = 420,
+    height: int = 220,
 ) -> LineChart:
     """Lines over time: (name, css class, one value or None per day) for each series."""
-    left, right, top, bottom = 48.0, width - 12.0, 12.0, height - 28.0
+    left, right, top, bottom = 58.0, width - 14.0, 12.0, height - 28.0
     values = [v for _, _, column in series for v in column if v is not None]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
     step = nice_step(high - low or high or 1.0, 4)

@@ -40,7 +40,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self) -> None:
+    def __init__(self, *, demo: bool = False) -> None:
+        self._demo = demo
         self._tmp = tempfile.TemporaryDirectory(prefix="gravl-e2e-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -58,7 +59,8 @@ class LiveServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> LiveServer:
-        for command in (["db", "upgrade"], ["seed"]):
+        commands = [["db", "upgrade"], ["seed"], *([["demo"]] if self._demo else [])]
+        for command in commands:
             subprocess.run([str(GRAVL), *command], env=self.env, check=True, capture_output=True)
         self._process = subprocess.Popen(
             [str(GRAVL), "serve", "--host", "127.0.0.1", "--port", str(self.port)],

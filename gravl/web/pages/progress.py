@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,7 +29,7 @@ from gravl.web.templating import KG_PER_LB, weight
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 WEEKS_SHOWN = 8
-RECORDS_SHOWN = 30
+RECORDS_SHOWN = 20  # exercises
 RECENT_LOGS = 5
 # The records a lifter reads as PRs; "most reps at each weight" would swamp the list.
 HEADLINE_RECORDS = ("weight", "e1rm", "volume")
@@ -44,10 +45,27 @@ def record_text(record: PersonalRecord, units: str) -> str:
     return lifted
 
 
-def headline(records: Sequence[tuple[PersonalRecord, str]]) -> list[tuple[PersonalRecord, str]]:
-    """Weight, e1RM and volume records, newest first."""
-    chosen = [(r, name) for r, name in records if r.type in HEADLINE_RECORDS]
-    return sorted(chosen, key=lambda pair: pair[0].achieved_at, reverse=True)
+@dataclass
+class ExerciseRecords:
+    exercise_id: int
+    name: str
+    records: list[tuple[str, str, PersonalRecord]] = field(default_factory=list)
+
+    @property
+    def latest(self) -> datetime:
+        return max(r.achieved_at for _, _, r in self.records)
+
+
+def by_exercise(records: Sequence[tuple[PersonalRecord, str]], units: str) -> list[ExerciseRecords]:
+    """Weight, e1RM and volume records grouped by exercise, most recently improved first."""
+    grouped: dict[int, ExerciseRecords] = {}
+    for record, name in records:
+        if record.type in HEADLINE_RECORDS:
+            entry = grouped.setdefault(
+                record.exercise_id, ExerciseRecords(record.exercise_id, name)
+            )
+            entry.records.append((RECORD_NAMES[record.type], record_text(record, units), record))
+    return sorted(grouped.values(), key=lambda e: e.latest, reverse=True)
 
 
 @router.get("/progress")
@@ -75,7 +93,7 @@ async def progress(request: Request, session: SessionDep, user: WebUser) -> Resp
         }
         for m in MUSCLE_GROUPS
     ]
-    records = headline(await stats.records(session=session, user=user))[:RECORDS_SHOWN]
+    records = by_exercise(await stats.records(session=session, user=user), user.units)
     return render(
         request,
         "pages/progress.html",
@@ -85,9 +103,7 @@ async def progress(request: Request, session: SessionDep, user: WebUser) -> Resp
             "title": "Progress",
             "weeks": weeks,
             "rows": rows,
-            "records": [
-                (r, name, RECORD_NAMES[r.type], record_text(r, user.units)) for r, name in records
-            ],
+            "records": records[:RECORDS_SHOWN],
             "has_volume": bool(volume),
         },
     )
@@ -105,7 +121,7 @@ async def exercise_progress(
         return None if value is None else value * factor
 
     chart = None
-    if days:
+    if any(d.top_weight_kg for d in days):
         chart = line_chart(
             [d.date for d in days],
             [
