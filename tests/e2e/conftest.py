@@ -24,6 +24,8 @@ from tests.e2e.live_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, LiveServer
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PASSWORD = "correct horse 1"
+# web.dev's "good" Cumulative Layout Shift threshold.
+MAX_LAYOUT_SHIFT = 0.1
 
 # Layout shifts, summed like the Cumulative Layout Shift metric (web.dev/cls).
 _RECORD_LAYOUT_SHIFTS = """

@@ -8,10 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gravl.catalog.muscles import MUSCLE_SLUGS
-from tests.e2e.conftest import axe_violations, layout_shift, sign_up
-
-# web.dev's "good" Cumulative Layout Shift threshold.
-MAX_LAYOUT_SHIFT = 0.1
+from tests.e2e.conftest import MAX_LAYOUT_SHIFT, axe_violations, layout_shift, sign_up
 
 
 def test_body_map_has_17_regions_shown_on_tap_focus_and_in_a_table(

@@ -52,6 +52,7 @@ class Target:
     reps: int | None = None
     rest_seconds: int = DEFAULT_REST_S
     workout_name: str | None = None
+    next_exercise_id: int | None = None  # the workout's following exercise, if any
 
 
 async def _target(
@@ -82,10 +83,21 @@ async def _target(
         ]
     else:
         return Target()
-    for found_id, sets, reps, rest, name in rows:
+    for index, (found_id, sets, reps, rest, name) in enumerate(rows):
         if found_id == exercise_id:
-            return Target(sets, reps, rest, name)
+            following = rows[index + 1][0] if index + 1 < len(rows) else None
+            return Target(sets, reps, rest, name, following)
     return Target(workout_name=rows[0][4] if rows else None)
+
+
+def after_saving(target: Target, workout_id: int | None, custom_workout_id: int | None) -> str:
+    """The workout's next exercise, or Today after its last one."""
+    if target.next_exercise_id is None:
+        return "/today"
+    key, value = (
+        ("workout_id", workout_id) if workout_id else ("custom_workout_id", custom_workout_id)
+    )
+    return f"/log?exercise_id={target.next_exercise_id}&{key}={value}"
 
 
 def _log_page(
@@ -165,7 +177,7 @@ async def log_page(
         "exercise_id": exercise_id,
         "workout_id": workout_id or "",
         "custom_workout_id": custom_workout_id or "",
-        "next": safe_next(next),
+        "next": safe_next(next, after_saving(target, workout_id, custom_workout_id)),
     }
     return _log_page(
         request,
@@ -203,7 +215,9 @@ async def log_sets(request: Request, session: SessionDep, user: WebUser) -> Resp
         custom_workout_id=custom_workout_id,
     )
     key = str(form.get("idempotency_key") or uuid.uuid4().hex)[:200]
-    next_page = safe_next(str(form.get("next") or ""))
+    next_page = safe_next(
+        str(form.get("next") or ""), after_saving(target, workout_id, custom_workout_id)
+    )
     hidden: dict[str, Any] = {
         "idempotency_key": key,
         "exercise_id": exercise_id,

@@ -32,15 +32,12 @@ RECOMMENDATIONS_SHOWN = 3  # ORIGIN.md: the top 3 with context and reasons
 
 
 def log_links(workout: WorkoutOut) -> list[str]:
-    """Each exercise's logging page; saving one moves on to the next, the last back to Today."""
+    """Each exercise's logging page; saving one moves on to the workout's next exercise."""
     key = "custom_workout_id" if workout.kind == "custom" else "workout_id"
-    links: list[str] = []
-    next_page = "/today"
-    for exercise in reversed(workout.exercises):
-        query = {"exercise_id": exercise.exercise_id, key: workout.id, "next": next_page}
-        next_page = "/log?" + urlencode(query)
-        links.append(next_page)
-    return links[::-1]
+    return [
+        "/log?" + urlencode({"exercise_id": e.exercise_id, key: workout.id})
+        for e in workout.exercises
+    ]
 
 
 async def _logged_today(*, session: AsyncSession, user: User) -> set[int]:
