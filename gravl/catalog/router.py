@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from gravl.auth.dependencies import CurrentUser, OptionalUser
 from gravl.catalog import service
@@ -47,8 +47,26 @@ async def list_exercises(
     category: Category | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> ExercisePage:
+) -> ExercisePage | Response:
     """Search the catalog (and, with a token, your custom exercises)."""
+    if user is None or not await service.has_custom_exercises(session=session, user=user):
+        # The hot path: built-ins only, from the worker's cache, already serialised.
+        page, total = await service.builtin_page(
+            session=session,
+            q=q,
+            muscle=muscle,
+            equipment=equipment,
+            category=category,
+            limit=limit,
+            offset=offset,
+        )
+        body = b'{"items":[%b],"total":%d,"limit":%d,"offset":%d}' % (
+            b",".join(page),
+            total,
+            limit,
+            offset,
+        )
+        return Response(body, media_type="application/json")
     items, total = await service.list_exercises(
         session=session,
         user=user,

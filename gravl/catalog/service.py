@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from gravl.auth.models import User
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
-from gravl.catalog.schemas import ExerciseIn
+from gravl.catalog.schemas import ExerciseIn, ExerciseOut
 from gravl.errors import Conflict, NotFound
 
 
@@ -71,6 +75,106 @@ async def list_exercises(
         .offset(offset)
     )
     return rows.all(), total or 0
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A built-in exercise as the list filters see it, with its response JSON ready."""
+
+    search_text: str
+    muscles: frozenset[str]
+    equipment: str | None
+    category: str
+    json: bytes
+
+
+@dataclass(frozen=True)
+class BuiltinCatalog:
+    entries: tuple[CatalogEntry, ...]  # in the database's (name, id) order
+    loaded_at: float
+
+
+class _CatalogSlot:
+    def __init__(self) -> None:
+        self.catalog: BuiltinCatalog | None = None
+        self.loading = asyncio.Lock()
+
+
+# Built-in exercises change only when `gravl seed` runs (at deploy time, in another process),
+# so each worker keeps them for a minute instead of reading and re-validating ~900 rows per
+# request. Keyed by engine: every app instance (and every test's database) has its own.
+BUILTIN_CATALOG_TTL_S = 60.0
+_builtin_catalogs: WeakKeyDictionary[Any, _CatalogSlot] = WeakKeyDictionary()
+
+
+async def builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
+    """The built-in exercises, from this worker's cache when it is fresh.
+
+    One request reloads an expired catalog while the others keep answering from the old one,
+    so expiry never stalls a burst of requests.
+    """
+    key = session.get_bind()
+    slot = _builtin_catalogs.get(key)
+    if slot is None:
+        slot = _builtin_catalogs.setdefault(key, _CatalogSlot())
+    cached = slot.catalog
+    if cached is not None and (_fresh(cached) or slot.loading.locked()):
+        return cached
+    async with slot.loading:
+        if slot.catalog is None or not _fresh(slot.catalog):
+            slot.catalog = await _load_builtin_catalog(session)
+        return slot.catalog
+
+
+def _fresh(catalog: BuiltinCatalog) -> bool:
+    return time.monotonic() - catalog.loaded_at < BUILTIN_CATALOG_TTL_S
+
+
+async def _load_builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
+    rows = await session.scalars(
+        visible_exercises(None)
+        .options(selectinload(Exercise.muscles))
+        .order_by(Exercise.name, Exercise.id)
+    )
+    entries = tuple(
+        CatalogEntry(
+            search_text=e.search_text,
+            muscles=frozenset(m.muscle_group for m in e.muscles),
+            equipment=e.equipment,
+            category=e.category,
+            json=ExerciseOut.model_validate(e).model_dump_json().encode(),
+        )
+        for e in rows
+    )
+    return BuiltinCatalog(entries, time.monotonic())
+
+
+async def has_custom_exercises(*, session: AsyncSession, user: User) -> bool:
+    found = await session.scalar(select(Exercise.id).where(Exercise.owner_id == user.id).limit(1))
+    return found is not None
+
+
+async def builtin_page(
+    *,
+    session: AsyncSession,
+    q: str | None = None,
+    muscle: str | None = None,
+    equipment: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[bytes], int]:
+    """What ``list_exercises`` answers for someone without custom exercises, as JSON items."""
+    words = (q or "").lower().split()
+    matches = [
+        entry.json
+        for entry in (await builtin_catalog(session)).entries
+        if (muscle is None or muscle in entry.muscles)
+        and (equipment is None or entry.equipment == equipment)
+        and (category is None or entry.category == category)
+        and all(word in entry.search_text for word in words)
+    ]
+    return matches[offset : offset + limit], len(matches)
 
 
 async def get_exercise(*, session: AsyncSession, user: User | None, exercise_id: int) -> Exercise:
