@@ -14,7 +14,7 @@ export GRAVL_PORT ?= 8000
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz fmt clean
+.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz sign-off fmt clean
 
 help:
 	@echo "make run    - serve Gravl on SQLite with the built-in content (http://127.0.0.1:$(GRAVL_PORT))"
@@ -74,6 +74,10 @@ pytest: setup postgres tools browser
 	@bash scripts/run-pytest.sh
 
 test: lint typecheck pytest
+
+# Rewrite docs/PRODUCTION_SIGN_OFF.md from the last full run's results (var/junit.xml).
+sign-off: setup
+	$(BIN)/python scripts/sign_off.py --junit var/junit.xml
 
 fmt: setup
 	$(BIN)/ruff format gravl tests

@@ -32,7 +32,7 @@ def test_routes_are_templates_and_unmatched_paths_share_one_label(client: TestCl
     unmatched = requests_total("GET", "<unmatched>", "404")
     assert client.get("/api/exercises/424242").status_code == 404
     for suffix in ("a", "b", "c"):
-        assert client.get(f"/random/{suffix}").status_code == 404
+        assert client.get(f"/api/random/{suffix}").status_code == 404
     assert requests_total("GET", "/api/exercises/{exercise_id}", "404") == template + 1
     assert requests_total("GET", "<unmatched>", "404") == unmatched + 3
     raw = [
