@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from gravl.auth.dependencies import CurrentUser
 from gravl.db import SessionDep
+from gravl.ids import IdPath
 from gravl.stats import service
 from gravl.stats.schemas import HistoryDayOut, PersonalRecordOut, WeeklyVolumeOut
 
@@ -38,7 +39,7 @@ async def personal_records(session: SessionDep, user: CurrentUser) -> list[Perso
 
 @router.get("/exercises/{exercise_id}/history", response_model=list[HistoryDayOut])
 async def exercise_history(
-    exercise_id: int,
+    exercise_id: IdPath,
     session: SessionDep,
     user: CurrentUser,
     start: Annotated[date | None, Query(alias="from")] = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _PARENTHESISED = re.compile(r"\(([^)]*)\)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -58,6 +59,8 @@ def _words(text: str) -> list[str]:
     return tokens
 
 
+# An export names a few dozen exercises over and over; every set's fingerprint needs them.
+@lru_cache(maxsize=4096)
 def normalise(name: str) -> tuple[str, ...]:
     """Tokens of an exercise name: lowercase, unaccented, singular, parenthesised words first.
 

@@ -22,17 +22,16 @@ from gravl.auth.models import User
 from gravl.db import utcnow
 from gravl.errors import PayloadTooLarge, ValidationFailed
 from gravl.logs.models import LogSet, SourceType, WorkoutLog
-from gravl.logs.service import _summarise
 from gravl.recovery import service as recovery
 from gravl.recovery.history import exercise_muscles
-from gravl.stats.e1rm import SetType
+from gravl.stats.e1rm import SetType, estimate_1rm, set_volume
 from gravl.transfer import exercises
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import ImportedSet, ImportFormat, ImportFormatError, WeightUnit, parse
 from gravl.transfer.schemas import ImportReportOut
 
 APP_NAMES = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes", "gravl": "Gravl"}
-# Rows per INSERT and fingerprints per IN (...): far under both databases' parameter limits.
+# Logs per INSERT batch: far under both databases' parameter limits.
 _BATCH = 500
 
 
@@ -117,17 +116,16 @@ def unique_fingerprints(fingerprints: Iterable[str]) -> list[str]:
 async def existing_fingerprints(
     session: AsyncSession, user: User, fingerprints: Sequence[str]
 ) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(fingerprints), _BATCH):
-        chunk = fingerprints[start : start + _BATCH]
-        found.update(
-            await session.scalars(
-                select(ImportFingerprint.fingerprint).where(
-                    ImportFingerprint.user_id == user.id, ImportFingerprint.fingerprint.in_(chunk)
-                )
-            )
-        )
-    return found
+    """Which of these sets the lifter already has.
+
+    One range scan of the lifter's fingerprints (the primary key's prefix) rather than
+    batches of ``IN (...)``: on PostgreSQL those measured 0.4 s each against 50,000 stored
+    fingerprints (bench/import_bench.py), the range scan well under a second in all.
+    """
+    stored = await session.scalars(
+        select(ImportFingerprint.fingerprint).where(ImportFingerprint.user_id == user.id)
+    )
+    return set(stored).intersection(fingerprints)
 
 
 def invalid_file(exc: ImportFormatError) -> ValidationFailed:
@@ -309,14 +307,12 @@ def row_exercise(planned: PlannedLog, exercise_ids: dict[str, int]) -> int:
 def _log_row(
     user: User, import_id: int, planned: PlannedLog, exercise_ids: dict[str, int], now: datetime
 ) -> dict[str, Any]:
-    summary = WorkoutLog()
-    _summarise(
-        summary,
-        [
-            LogSet(set_type=s.set_type, reps=s.reps, weight_kg=s.weight_kg, rpe=s.rpe)
-            for s in planned.sets
-        ],
-    )
+    # What logs.service._summarise stores, without building ORM objects for 50,000 sets.
+    volume = sum(set_volume(s.weight_kg, s.reps, set_type=s.set_type) for s in planned.sets)
+    estimates = [
+        estimate_1rm(s.weight_kg, s.reps, s.rpe, set_type=s.set_type) for s in planned.sets
+    ]
+    best = max((e for e in estimates if e is not None), default=None)
     return {
         "user_id": user.id,
         "exercise_id": row_exercise(planned, exercise_ids),
@@ -327,8 +323,8 @@ def _log_row(
         "custom_workout_exercise_id": planned.custom_workout_exercise_id,
         "swapped_from_id": planned.swapped_from_id,
         "notes": planned.notes,
-        "volume_kg": summary.volume_kg,
-        "best_e1rm_kg": summary.best_e1rm_kg,
+        "volume_kg": round(volume, 3),
+        "best_e1rm_kg": None if best is None else round(best, 2),
         "import_id": import_id,
         "created_at": planned.created_at or now,
         "updated_at": planned.updated_at or now,
