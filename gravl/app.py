@@ -23,7 +23,9 @@ from gravl.observability.metrics import observe_request, start_pool_sampling
 from gravl.observability.middleware import GravlMiddleware
 from gravl.recommendations.router import router as recommendations_router
 from gravl.recovery.router import router as recovery_router
+from gravl.stats.router import router as stats_router
 from gravl.training.router import router as training_router
+from gravl.transfer.router import router as transfer_router
 from gravl.web.router import router as web_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logs_router,
         recovery_router,
         recommendations_router,
+        stats_router,
+        transfer_router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(web_router)

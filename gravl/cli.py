@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.config import InsecureSettingsError, Settings, get_settings
 from gravl.db import Database
 from gravl.ops.cli import ops_app
+from gravl.transfer.cli import catalog_app, transfer_app
 
 app = typer.Typer(
     help="Gravl: strength training with explained recovery.",
@@ -27,6 +28,8 @@ user_app = typer.Typer(help="Manage lifters' accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(ops_app)  # backup, restore, check: top-level commands
+app.add_typer(transfer_app)  # import, export: top-level commands
+app.add_typer(catalog_app, name="catalog")
 console = Console(stderr=True)
 T = TypeVar("T")
 

@@ -93,6 +93,8 @@ class Route:
     # owned objects behind a public route are hidden (404) from strangers and anonymous callers
     anonymous_status: int = 401
     params: dict[str, Any] = field(default_factory=dict)
+    # (files, form fields) for a multipart upload instead of a JSON body
+    multipart: tuple[dict[str, Any], dict[str, Any]] | None = None
 
 
 ROUTES: list[Route] = [
@@ -197,6 +199,29 @@ ROUTES: list[Route] = [
         body=lambda c, lifter, ids: {"muscle_group": "chest", "soreness": 2},
     ),
     Route("GET", "/api/recommendations/smart-workout", "authenticated"),
+    Route("GET", "/api/stats/prs", "authenticated"),
+    Route("GET", "/api/stats/volume", "authenticated"),
+    Route(
+        "GET",
+        "/api/stats/exercises/{exercise_id}/history",
+        "owned",
+        setup=_custom_exercise,
+    ),
+    Route(
+        "POST",
+        "/api/imports",
+        "authenticated",
+        multipart=(
+            {
+                "file": (
+                    "s.csv",
+                    b"Date,Exercise,Weight,Weight Unit,Reps\n2025-01-06,Plank,0,kgs,1\n",
+                )
+            },
+            {"format": "fitnotes"},
+        ),
+    ),
+    Route("GET", "/api/export", "authenticated"),
 ]
 
 
@@ -209,6 +234,10 @@ def _call(
 ) -> int:
     headers = caller.headers if caller else {}
     body = route.body(client, owner, ids) if route.body else None
+    if route.multipart:
+        files, form = route.multipart
+        path = route.path.format(**ids)
+        return client.post(path, files=files, data=form, headers=headers).status_code
     return client.request(
         route.method, route.path.format(**ids), json=body, headers=headers
     ).status_code
