@@ -61,10 +61,15 @@ def retry_hint(error: RateLimited) -> str:
     return f"{sentence(error.message)} Try again in {wait}."
 
 
-async def undo_unless_kept(session: AsyncSession, error: GravlError) -> None:
-    """Roll back a failed service call as the API would, keeping writes it asked to keep."""
+async def undo_unless_kept(session: AsyncSession, error: GravlError, *reload: object) -> None:
+    """Roll back a failed service call as the API would, keeping writes it asked to keep.
+
+    A rollback expires every loaded row; ``reload`` names the ones the page still shows.
+    """
     if not error.commit:
         await session.rollback()
+        for row in reload:
+            await session.refresh(row)
 
 
 async def form_fields(request: Request, *names: str) -> dict[str, str]:

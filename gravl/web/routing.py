@@ -50,7 +50,7 @@ def render(
     full_context: dict[str, Any] = {
         "nav_items": NAV_ITEMS,
         "csrf_token": csrf_token(request, settings),
-        "user": None,
+        "user": getattr(request.state, "web_user", None),
         **(context or {}),
     }
     response = templates.TemplateResponse(

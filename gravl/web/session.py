@@ -120,6 +120,8 @@ async def optional_web_user(request: Request, session: SessionDep) -> User | Non
     )
     if user is not None:
         request.state.user_id = user.id
+        # Error pages rendered after a handler failed still show this lifter's navigation.
+        request.state.web_user = user
     return user
 
 

@@ -195,7 +195,7 @@ async def _save(
                 session=session, user=user, workout_id=workout_id, data=data
             )
     except NotFound as exc:
-        await undo_unless_kept(session, exc)
+        await undo_unless_kept(session, exc, user)
         errors.form = sentence(exc.message)
         return await _builder(
             request,

@@ -254,7 +254,7 @@ async def log_sets(request: Request, session: SessionDep, user: WebUser) -> Resp
     try:
         await logs.create_log(session=session, user=user, data=data, idempotency_key=key)
     except (Conflict, ValidationFailed, NotFound) as exc:
-        await undo_unless_kept(session, exc)
+        await undo_unless_kept(session, exc, user, exercise)
         return again(FormErrors(form=sentence(exc.message)), rows, exc.status)
     return redirect(request, next_page)
 

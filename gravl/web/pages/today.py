@@ -122,7 +122,7 @@ async def swap_today(request: Request, session: SessionDep, user: WebUser) -> Re
     except ValidationError:
         errors.fields["reason"] = "Keep the reason under 500 characters."
     except (Conflict, NotFound, ValidationFailed) as exc:
-        await undo_unless_kept(session, exc)
+        await undo_unless_kept(session, exc, user)
         errors.form = sentence(exc.message)
     context = await today_context(session=session, user=user)
     return render(request, "pages/today.html", {**context, "swap_errors": errors}, status_code=422)

@@ -120,7 +120,7 @@ async def import_file(
                 max_bytes=settings.max_upload_bytes,
             )
     except (ValidationFailed, PayloadTooLarge) as exc:
-        await undo_unless_kept(session, exc)
+        await undo_unless_kept(session, exc, user)
         message = _problems(exc) if isinstance(exc, ValidationFailed) else sentence(exc.message)
         errors.fields["file"] = message
         return _page(request, user, values, errors=errors, status_code=exc.status)
