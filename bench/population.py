@@ -194,7 +194,9 @@ async def populate(
         writer = _Writer(first_log, rng)
         enrollments = []
         for n, (email, span) in enumerate(zip(emails, spans, strict=True)):
-            program_id, schedule = programs[n % len(programs)]
+            # The veteran and the newcomer follow the same program, so only history length
+            # differs between them.
+            program_id, schedule = programs[min(n, lifters) % len(programs)]
             start = today - timedelta(days=span)
             enrollments.append((ids[email], program_id, start, now))
             # History ends yesterday: nothing in the future, and today is left to the benchmark.
