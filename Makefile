@@ -14,7 +14,7 @@ export GRAVL_PORT ?= 8000
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz sign-off fmt clean
+.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz bench sign-off fmt clean
 
 help:
 	@echo "make run    - serve Gravl on SQLite with the built-in content (http://127.0.0.1:$(GRAVL_PORT))"
@@ -51,6 +51,7 @@ postgres:
 tools: setup
 	@bash scripts/install-monitoring-tools.sh
 	@bash scripts/install-k8s-tools.sh
+	@bash scripts/install-k6.sh
 
 browser: setup
 	@bash scripts/install-browser.sh
@@ -74,6 +75,12 @@ pytest: setup postgres tools browser
 	@bash scripts/run-pytest.sh
 
 test: lint typecheck pytest
+
+# Throughput and latency against the framework ceiling, on a seeded PostgreSQL (< 10 minutes).
+bench: setup postgres
+	@bash scripts/install-k6.sh
+	@bash scripts/ensure-apt.sh wrk:wrk
+	$(BIN)/python bench/run.py
 
 # Rewrite docs/PRODUCTION_SIGN_OFF.md from the last full run's results (var/junit.xml).
 sign-off: setup
