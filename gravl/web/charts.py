@@ -31,6 +31,7 @@ class Series:
 class Tick:
     at: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor: the outermost dates stay inside the chart
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,21 @@ def line_chart(
     if days:
         count = min(len(days), 4)
         picks = sorted({days[round(i * (len(days) - 1) / max(count - 1, 1))] for i in range(count)})
-        x_ticks = tuple(Tick(round(x_of(d), 1), d.strftime("%d %b")) for d in picks)
+        x_ticks = tuple(
+            Tick(
+                round(x_of(d), 1),
+                d.strftime("%d %b"),
+                _anchor(i, len(picks)),
+            )
+            for i, d in enumerate(picks)
+        )
     return LineChart(width, height, left, right, top, bottom, tuple(drawn), x_ticks, y_ticks)
+
+
+def _anchor(index: int, count: int) -> str:
+    if count == 1 or 0 < index < count - 1:
+        return "middle"
+    return "start" if index == 0 else "end"
 
 
 def heat_level(sets: float, weekly_target: float) -> int:

@@ -22,7 +22,7 @@ from gravl.web.session import WebUser
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-LOGS_PER_PAGE = 60
+LOGS_PER_PAGE = 30
 SWAPS_SHOWN = 20
 
 
