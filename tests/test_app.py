@@ -184,3 +184,41 @@ def test_internal_errors_hide_details_and_give_a_request_id(settings: Settings) 
     assert error["code"] == "internal"
     assert "secret internals" not in response.text
     assert "req-42" in error["message"]
+
+
+def test_ids_beyond_the_database_integer_are_422_not_500(client: TestClient) -> None:
+    """Found by schemathesis: asyncpg refused ids over 2**31 - 1, which answered 500."""
+    from tests.conftest import Lifter
+
+    lifter = Lifter(client, "ids@example.com")
+    for method, path, body in (
+        ("GET", "/api/exercises/87257033701", None),
+        ("GET", "/api/logs/87257033701", None),
+        ("POST", "/api/programs/87257033701/enroll", {}),
+        ("POST", "/api/logs", {"exercise_id": 299490035763, "sets": [{"reps": 1}]}),
+        ("GET", "/api/exercises?offset=2056412604074048265957702369280", None),
+    ):
+        response = client.request(method, path, json=body, headers=lifter.headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_text_with_nul_characters_is_422_not_500(client: TestClient) -> None:
+    """Found by schemathesis: PostgreSQL cannot store NUL in text, which answered 500."""
+    from tests.conftest import Lifter
+
+    lifter = Lifter(client, "nul@example.com")
+    login = client.post("/api/auth/login", json={"email": "w\x00x@example.com", "password": "x"})
+    assert login.status_code == 422
+    named = client.post(
+        "/api/custom-workouts",
+        json={
+            "name": "ti\x00",
+            "exercises": [{"exercise_id": 1, "target_sets": 1, "target_reps": 1}],
+        },
+        headers=lifter.headers,
+    )
+    assert named.status_code == 422
+    assert "NUL" in named.json()["error"]["message"]
+    search = client.get("/api/exercises", params={"q": "be\x00nch"})
+    assert search.status_code == 422
