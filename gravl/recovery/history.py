@@ -8,29 +8,18 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.catalog.models import ExerciseMuscle
+from gravl.catalog import cache as catalog_cache
+from gravl.catalog.cache import Muscles
 from gravl.logs.models import LogSet, WorkoutLog
 from gravl.recovery.model import DEFAULT_CONSTANTS, CheckIn, SetRecord, mark_novelty
 from gravl.recovery.models import RecoveryCheckIn
-
-Muscles = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 async def exercise_muscles(
     session: AsyncSession, exercise_ids: Iterable[int]
 ) -> dict[int, Muscles]:
-    """Primary and secondary muscle slugs of each exercise."""
-    ids = set(exercise_ids)
-    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
-    if ids:
-        rows = await session.execute(
-            select(ExerciseMuscle.exercise_id, ExerciseMuscle.muscle_group, ExerciseMuscle.role)
-            .where(ExerciseMuscle.exercise_id.in_(ids))
-            .order_by(ExerciseMuscle.muscle_group)
-        )
-        for exercise_id, muscle, role in rows:
-            found[exercise_id][0 if role == "primary" else 1].append(muscle)
-    return {i: (tuple(p), tuple(s)) for i, (p, s) in found.items()}
+    """Primary and secondary muscle slugs of each exercise (built-ins from the worker's cache)."""
+    return await catalog_cache.exercise_muscles(session, exercise_ids)
 
 
 async def previous_done(

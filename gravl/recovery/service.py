@@ -89,16 +89,20 @@ def _store(
     row.updated_at = utcnow()
 
 
-async def log_added(*, session: AsyncSession, user: User, log: WorkoutLog) -> None:
-    """Fold a new log into the state; recompute instead when it lands before the state."""
-    await lock_user(session, user.id)
+async def log_added(
+    *, session: AsyncSession, user: User, log: WorkoutLog
+) -> dict[str, MuscleState]:
+    """Fold a new log into the state; recompute instead when it lands before the state.
+
+    The caller holds the user's lock (``lock_user``). Returns the touched muscles' new states.
+    """
     muscles = await history.exercise_muscles(session, [log.exercise_id])
     primary, secondary = muscles[log.exercise_id]
     touched = set(primary) | set(secondary)
     rows = await _rows(session, user.id, touched)
     if any(row.state_at > log.performed_at for row in rows.values()):
         await _recompute(session=session, user=user, muscles=touched, rows=rows)
-        return
+        return {m: _state(rows[m], log.performed_at) for m in touched}
     earlier = await history.previous_done(session, user.id, [log.exercise_id], log.performed_at)
     novel = log.exercise_id not in earlier
     records = [
@@ -123,6 +127,7 @@ async def log_added(*, session: AsyncSession, user: User, log: WorkoutLog) -> No
             state = apply_set(state, stimulus(record).get(muscle, 0.0), log.performed_at, tau)
         _store(session, rows, user.id, muscle, state)
     await session.flush()
+    return {m: _state(rows[m], log.performed_at) for m in touched}
 
 
 async def history_changed(*, session: AsyncSession, user: User, muscles: Iterable[str]) -> None:
@@ -221,12 +226,26 @@ class Snapshot:
         return {r.muscle: r for r in self.reports}
 
 
+async def _stored_states(session: AsyncSession, user_id: int) -> dict[str, MuscleState]:
+    """The user's state rows as plain values (reads skip the ORM's identity map)."""
+    rows = await session.execute(
+        select(
+            MuscleGroupRecovery.muscle_group,
+            MuscleGroupRecovery.fatigue,
+            MuscleGroupRecovery.state_at,
+            MuscleGroupRecovery.k,
+            MuscleGroupRecovery.last_trained_at,
+        ).where(MuscleGroupRecovery.user_id == user_id)
+    )
+    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows.tuples()}
+
+
 async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = None) -> Snapshot:
     """All 17 muscles at ``at`` (default now): score, status, ready_at, weekly sets."""
     when = at or utcnow()
-    rows = await _rows(session, user.id)
-    stale = {m for m, row in rows.items() if row.state_at > when}
-    states = {m: _state(rows.get(m), when) for m in MUSCLE_SLUGS}
+    stored = await _stored_states(session, user.id)
+    stale = {m for m, state in stored.items() if state.at > when}
+    states = {m: stored.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
     if stale:
         # Asked about a moment before the stored state: rebuild those muscles at that moment.
         start = when - HISTORY_SPAN
@@ -250,17 +269,23 @@ async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = N
     return Snapshot(when, reports, recent)
 
 
-async def scores(
-    *, session: AsyncSession, user: User, at: datetime | None = None
+def scores_of(
+    states: dict[str, MuscleState], user: User, muscles: Iterable[str], when: datetime
 ) -> dict[str, float]:
-    """Unrounded recovery score per muscle, from the state rows alone."""
-    when = at or utcnow()
-    rows = await _rows(session, user.id)
+    """Unrounded recovery score of each muscle at ``when``, from its stored state."""
     result = {}
-    for muscle in MUSCLE_SLUGS:
-        state = _state(rows.get(muscle), when)
+    for muscle in muscles:
+        state = states.get(muscle) or MuscleState(fatigue=0.0, at=when)
         if state.at > when:
             state = replace(state, at=when)
         tau = tau_hours(muscle, _experience(user), state.k)
         result[muscle] = recovery_score(decay(state, when, tau).fatigue)
     return result
+
+
+async def scores(
+    *, session: AsyncSession, user: User, at: datetime | None = None
+) -> dict[str, float]:
+    """Unrounded recovery score per muscle, from the state rows alone."""
+    when = at or utcnow()
+    return scores_of(await _stored_states(session, user.id), user, MUSCLE_SLUGS, when)
