@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from gravl.auth.dependencies import CurrentUser
 from gravl.db import SessionDep
@@ -30,11 +30,11 @@ def _ref(workout: object) -> WorkoutRef:
 @router.get("/smart-workout", response_model=SmartWorkoutOut)
 async def smart_workout(
     session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=10)] = 3
-) -> SmartWorkoutOut:
+) -> Response:
     """The best workouts for today, each with the reasons and numbers behind it."""
     snap, ranking = await service.recommend(session=session, user=user, limit=limit)
     RECOMMENDATIONS_SERVED.inc()
-    return SmartWorkoutOut(
+    body = SmartWorkoutOut(
         generated_at=snap.computed_at,
         analysis_window_days=DEFAULT_RANKING.analysis_window.days,
         recovery_threshold=DEFAULT_RANKING.recovery_threshold,
@@ -64,3 +64,5 @@ async def smart_workout(
         ],
         excluded=[ExclusionOut(workout=_ref(e.workout), reason=e.reason) for e in ranking.excluded],
     )
+    # Already validated: a plain Response skips FastAPI's second validation of the model.
+    return Response(body.model_dump_json(), media_type="application/json")

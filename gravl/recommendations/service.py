@@ -2,79 +2,116 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from gravl.auth.models import User
-from gravl.catalog.models import Exercise
+from gravl.catalog import cache as catalog_cache
 from gravl.logs.models import WorkoutLog
 from gravl.recommendations import ranking
 from gravl.recommendations.ranking import WorkoutKey
 from gravl.recovery import service as recovery
 from gravl.recovery.model import main_cause, tau_hours
-from gravl.training.custom import current_exercises
-from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutExercise
-from gravl.training.schedule import Plan, local_today, plan_for
+from gravl.training.models import CustomWorkout, CustomWorkoutExercise
+from gravl.training.schedule import DayPlan, day_plan, local_today
+
+# Planned (sets, exercise id) pairs of one workout, in position order.
+Planned = Iterable[tuple[int, int]]
 
 
 def _candidate(
-    ref: ranking.WorkoutRef, exercises: Sequence[tuple[int, Exercise]]
+    ref: ranking.WorkoutRef, planned: Planned, muscles: dict[int, catalog_cache.Muscles]
 ) -> ranking.Candidate:
-    planned = [
+    exercises = [
         ranking.PlannedExercise(
-            sets=sets,
-            primary=tuple(e.primary_muscles),
-            secondary=tuple(e.secondary_muscles),
+            sets=sets, primary=muscles[exercise_id][0], secondary=muscles[exercise_id][1]
         )
-        for sets, e in exercises
+        for sets, exercise_id in planned
     ]
-    return ranking.Candidate(ref, ranking.target_muscles(planned))
+    return ranking.Candidate(ref, ranking.target_muscles(exercises))
 
 
-async def candidates(*, session: AsyncSession, user: User, plan: Plan) -> list[ranking.Candidate]:
-    """The active program's workouts (every built-in one when not enrolled), the library
-    workouts and the lifter's custom workouts."""
-    query = select(Workout).options(
-        selectinload(Workout.exercises)
-        .selectinload(WorkoutExercise.exercise)
-        .selectinload(Exercise.muscles)
-    )
-    if plan.program is not None:
-        program_ids = {d.workout_id for d in plan.program.days if d.workout_id is not None}
-        query = query.where((Workout.kind == "library") | Workout.id.in_(program_ids))
-    found = [
-        _candidate(
-            ranking.WorkoutRef(w.id, w.name, "library" if w.kind == "library" else "program"),
-            [(we.target_sets, we.exercise) for we in w.exercises],
+# Built-in workouts' candidates, derived once per loaded cache (they change only on seed).
+_builtin_candidates: WeakKeyDictionary[catalog_cache.Builtins, dict[int, ranking.Candidate]] = (
+    WeakKeyDictionary()
+)
+
+
+async def builtin_candidates(session: AsyncSession) -> dict[int, ranking.Candidate]:
+    """Every built-in workout as a ranking candidate, by workout id in id order."""
+    builtins = await catalog_cache.builtins(session)
+    found = _builtin_candidates.get(builtins)
+    if found is None:
+        muscles = await catalog_cache.exercise_muscles(
+            session, {e for w in builtins.workouts for _, e in w.planned}
         )
-        for w in await session.scalars(query.order_by(Workout.id))
-    ]
-    customs = await session.scalars(
-        select(CustomWorkout)
-        .where(CustomWorkout.user_id == user.id, CustomWorkout.deleted_at.is_(None))
-        .options(
-            selectinload(CustomWorkout.exercises)
-            .selectinload(CustomWorkoutExercise.exercise)
-            .selectinload(Exercise.muscles)
-        )
-    )
-    for custom in customs:
-        rows = [(e.target_sets, e.exercise) for e in current_exercises(custom)]
-        found.append(_candidate(ranking.WorkoutRef(custom.id, custom.name, "custom"), rows))
+        found = {
+            w.id: _candidate(
+                ranking.WorkoutRef(w.id, w.name, "library" if w.kind == "library" else "program"),
+                w.planned,
+                muscles,
+            )
+            for w in builtins.workouts
+        }
+        _builtin_candidates[builtins] = found
     return found
 
 
-def scheduled_key(plan: Plan) -> WorkoutKey | None:
-    if plan.swap is not None:
-        if plan.swap.replacement_custom_workout_id is not None:
-            return ("custom", plan.swap.replacement_custom_workout_id)
-        assert plan.swap.replacement_workout_id is not None
-        return ("workout", plan.swap.replacement_workout_id)
+async def candidates(
+    *, session: AsyncSession, user: User, program_id: int | None
+) -> list[ranking.Candidate]:
+    """The active program's workouts (every built-in one when not enrolled), the library
+    workouts and the lifter's custom workouts."""
+    builtin = await builtin_candidates(session)
+    if program_id is None:
+        found = list(builtin.values())
+    else:
+        program = set(await catalog_cache.program_schedule(session, program_id))
+        found = [
+            c for c in builtin.values() if c.workout.kind == "library" or c.workout.id in program
+        ]
+    rows = (
+        await session.execute(
+            select(
+                CustomWorkout.id,
+                CustomWorkout.name,
+                CustomWorkoutExercise.target_sets,
+                CustomWorkoutExercise.exercise_id,
+            )
+            .outerjoin(
+                CustomWorkoutExercise,
+                and_(
+                    CustomWorkoutExercise.custom_workout_id == CustomWorkout.id,
+                    CustomWorkoutExercise.removed_at.is_(None),
+                ),
+            )
+            .where(CustomWorkout.user_id == user.id, CustomWorkout.deleted_at.is_(None))
+            .order_by(CustomWorkout.id, CustomWorkoutExercise.position)
+        )
+    ).tuples()
+    customs: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for custom_id, name, sets, exercise_id in rows:
+        entry = customs.setdefault(custom_id, (name, []))
+        if exercise_id is not None:
+            entry[1].append((sets, exercise_id))
+    muscles = await catalog_cache.exercise_muscles(
+        session, {e for _, planned in customs.values() for _, e in planned}
+    )
+    for custom_id, (name, planned) in customs.items():
+        ref = ranking.WorkoutRef(custom_id, name, "custom")
+        found.append(_candidate(ref, planned, muscles))
+    return found
+
+
+def scheduled_key(plan: DayPlan) -> WorkoutKey | None:
+    if plan.swap_custom_workout_id is not None:
+        return ("custom", plan.swap_custom_workout_id)
+    if plan.swap_workout_id is not None:
+        return ("workout", plan.swap_workout_id)
     return ("workout", plan.scheduled_workout_id) if plan.scheduled_workout_id else None
 
 
@@ -83,20 +120,26 @@ async def last_done(
 ) -> dict[WorkoutKey, datetime]:
     """When each workout was last done within the analysis window."""
     done: dict[WorkoutKey, datetime] = {}
-    kinds: tuple[tuple[Any, Literal["workout", "custom"]], ...] = (
-        (WorkoutLog.workout_id, "workout"),
-        (WorkoutLog.custom_workout_id, "custom"),
-    )
-    for column, kind in kinds:
-        rows = await session.execute(
-            select(column, func.max(WorkoutLog.performed_at))
-            .where(
-                WorkoutLog.user_id == user.id, WorkoutLog.performed_at >= since, column.is_not(None)
-            )
-            .group_by(column)
+    rows = await session.execute(
+        select(
+            WorkoutLog.workout_id, WorkoutLog.custom_workout_id, func.max(WorkoutLog.performed_at)
         )
-        for workout_id, at in rows:
-            done[(kind, workout_id)] = at
+        .where(
+            WorkoutLog.user_id == user.id,
+            WorkoutLog.performed_at >= since,
+            or_(WorkoutLog.workout_id.is_not(None), WorkoutLog.custom_workout_id.is_not(None)),
+        )
+        .group_by(WorkoutLog.workout_id, WorkoutLog.custom_workout_id)
+    )
+    for workout_id, custom_workout_id, at in rows.tuples():
+        keys: list[WorkoutKey] = []
+        if workout_id is not None:
+            keys.append(("workout", workout_id))
+        if custom_workout_id is not None:
+            keys.append(("custom", custom_workout_id))
+        for key in keys:
+            if key not in done or done[key] < at:
+                done[key] = at
     return done
 
 
@@ -112,15 +155,7 @@ async def muscle_recovery(
             cause = main_cause(snapshot.recent_sets, report.muscle, snapshot.computed_at, tau)
             if cause is not None:
                 causes[report.muscle] = (cause.exercise_id, cause.performed_at, cause.log_id)
-    names = dict(
-        (
-            await session.execute(
-                select(Exercise.id, Exercise.name).where(
-                    Exercise.id.in_({c[0] for c in causes.values()})
-                )
-            )
-        ).all()
-    )
+    names = await catalog_cache.exercise_names(session, {c[0] for c in causes.values()})
     return {
         r.muscle: ranking.MuscleRecovery(
             recovery_score=r.recovery_score,
@@ -138,8 +173,8 @@ async def recommend(
 ) -> tuple[recovery.Snapshot, ranking.Ranking]:
     """Rank today's candidate workouts by recovery, weekly volume, repetition and schedule."""
     snap = await recovery.snapshot(session=session, user=user)
-    plan = await plan_for(session=session, user=user, on=local_today(user, snap.computed_at))
-    pool = await candidates(session=session, user=user, plan=plan)
+    plan = await day_plan(session=session, user=user, on=local_today(user, snap.computed_at))
+    pool = await candidates(session=session, user=user, program_id=plan.program_id)
     muscles = await muscle_recovery(session=session, user=user, snapshot=snap)
     done = await last_done(
         session=session, user=user, since=snap.computed_at - ranking.DEFAULT_RANKING.analysis_window
@@ -168,10 +203,10 @@ async def available(
 ) -> list[tuple[ranking.Candidate, float, bool]]:
     """Workouts that could replace the day's scheduled one, with their recovery fit now;
     the scheduled workout first, then the best-recovered."""
-    plan = await plan_for(session=session, user=user, on=on)
+    plan = await day_plan(session=session, user=user, on=on)
     scores = await recovery.scores(session=session, user=user)
     rows = [
         (c, recovery_fit(c, scores), c.workout.key == ("workout", plan.scheduled_workout_id))
-        for c in await candidates(session=session, user=user, plan=plan)
+        for c in await candidates(session=session, user=user, program_id=plan.program_id)
     ]
     return sorted(rows, key=lambda r: (not r[2], -r[1], r[0].workout.name, r[0].workout.id))

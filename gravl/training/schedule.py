@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.models import User
+from gravl.catalog import cache as catalog_cache
 from gravl.db import utcnow
 from gravl.errors import NotFound
 from gravl.training.models import Enrollment, Program, WorkoutSwap
@@ -100,3 +101,52 @@ async def plan_for(*, session: AsyncSession, user: User, on: date) -> Plan:
         scheduled = program.days[index].workout_id if index is not None else None
     swap = await active_swap(session=session, user=user, on=on)
     return Plan(on, enrollment, program, scheduled, swap)
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """A day's plan as plain ids, for the hot read paths (recommendations)."""
+
+    on: date
+    program_id: int | None
+    scheduled_workout_id: int | None
+    # The active swap's replacement, if any (exactly one of the two is set on a swap).
+    swap_workout_id: int | None
+    swap_custom_workout_id: int | None
+
+
+async def day_plan(*, session: AsyncSession, user: User, on: date) -> DayPlan:
+    """What ``plan_for`` answers, read in one round trip; the program's days from the cache."""
+    enrollment = (
+        select(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.ended_at.is_(None))
+        .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    swap = (
+        select(WorkoutSwap)
+        .where(
+            WorkoutSwap.user_id == user.id,
+            WorkoutSwap.date == on,
+            WorkoutSwap.reverted_at.is_(None),
+        )
+        .subquery()
+    )
+    row = (
+        await session.execute(
+            select(
+                select(enrollment.c.program_id).scalar_subquery(),
+                select(enrollment.c.start_date).scalar_subquery(),
+                select(swap.c.replacement_workout_id).scalar_subquery(),
+                select(swap.c.replacement_custom_workout_id).scalar_subquery(),
+            )
+        )
+    ).one()
+    program_id, start_date, swap_workout_id, swap_custom_workout_id = row
+    scheduled: int | None = None
+    if program_id is not None:
+        days = await catalog_cache.program_schedule(session, program_id)
+        if on >= start_date and days:
+            scheduled = days[(on - start_date).days % len(days)]
+    return DayPlan(on, program_id, scheduled, swap_workout_id, swap_custom_workout_id)
