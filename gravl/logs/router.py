@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.dependencies import CurrentUser
 from gravl.auth.models import User
-from gravl.db import SessionDep
+from gravl.db import SessionDep, utcnow
 from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
 from gravl.logs.models import WorkoutLog
@@ -68,18 +68,31 @@ async def create_log(
     data: LogIn,
     session: SessionDep,
     user: CurrentUser,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> LogOut:
+) -> Response:
     """Log a performed exercise with its sets; recovery updates in the same transaction."""
     created = await service.create_log(
         session=session, user=user, data=data, idempotency_key=idempotency_key
     )
-    if created.replayed:
-        response.status_code = status.HTTP_200_OK
+    if created.recovery is None:
+        body = await _with_recovery(session, user, created.log)
     else:
         LOGS_CREATED.inc()
-    return await _with_recovery(session, user, created.log)
+        # The touched muscles' states are in hand: no second read of the state rows.
+        scores = recovery.scores_of(created.recovery, user, created.recovery, utcnow())
+        body = log_out(
+            created.log,
+            [
+                MuscleRecoveryOut(muscle_group=m, recovery_score=round(scores[m], 1))
+                for m in sorted(scores)
+            ],
+        )
+    # Already validated: a plain Response skips FastAPI's second validation of ``LogOut``.
+    return Response(
+        body.model_dump_json(),
+        status_code=status.HTTP_200_OK if created.replayed else status.HTTP_201_CREATED,
+        media_type="application/json",
+    )
 
 
 @router.get("/logs", response_model=LogPage)

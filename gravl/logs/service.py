@@ -7,22 +7,26 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gravl.auth.models import User
-from gravl.catalog.service import get_exercise
+from gravl.catalog import cache as catalog_cache
+from gravl.catalog.models import Exercise
+from gravl.catalog.service import get_exercise, visible_exercises
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.logs.models import LogSet, WorkoutLog
 from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
 from gravl.recovery.history import exercise_muscles
+from gravl.recovery.model import MuscleState
 from gravl.stats.e1rm import estimate_1rm, set_volume
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 
@@ -33,8 +37,10 @@ _LOADED = (joinedload(WorkoutLog.exercise), selectinload(WorkoutLog.sets))
 
 @dataclass(frozen=True)
 class Created:
-    log: WorkoutLog
+    log: WorkoutLog  # with its exercise and sets loaded
     replayed: bool  # an Idempotency-Key retry answered with the stored log
+    # The new states of the muscles the log touched (none for a replay).
+    recovery: dict[str, MuscleState] | None = None
 
 
 def request_hash(data: LogIn) -> str:
@@ -75,16 +81,34 @@ def _check_time(performed_at: datetime) -> None:
         )
 
 
+async def _visible_exercise(*, session: AsyncSession, user: User, exercise_id: int) -> Exercise:
+    """The exercise a log names, if the lifter may see it (its muscles come from the cache)."""
+    exercise: Exercise | None = await session.scalar(
+        visible_exercises(user).where(Exercise.id == exercise_id)
+    )
+    if exercise is None:
+        raise NotFound(f"exercise {exercise_id} not found")
+    return exercise
+
+
+async def _check_workouts(session: AsyncSession, workout_ids: set[int]) -> None:
+    # Built-in workouts change only on seed: the worker's cache answers, the database only
+    # for an id it does not know (seeded since it was loaded, or no such workout).
+    known = {w.id for w in (await catalog_cache.builtins(session)).workouts}
+    for workout_id in sorted(workout_ids - known):
+        if await session.get(Workout, workout_id) is None:
+            raise NotFound(f"workout {workout_id} not found")
+
+
 async def _resolve_references(
     *, session: AsyncSession, user: User, data: LogIn, performed_at: datetime
 ) -> tuple[str, int | None, int | None]:
-    """Check every id the log names; derive ``custom_workout_id``, ``swapped_from_id`` and
-    ``source_type`` when the client left them out."""
-    await get_exercise(session=session, user=user, exercise_id=data.exercise_id)
+    """Check every workout id the log names; derive ``custom_workout_id``,
+    ``swapped_from_id`` and ``source_type`` when the client left them out."""
     custom_workout_id = data.custom_workout_id
-    for workout_id in (data.workout_id, data.swapped_from_id):
-        if workout_id is not None and await session.get(Workout, workout_id) is None:
-            raise NotFound(f"workout {workout_id} not found")
+    await _check_workouts(
+        session, {w for w in (data.workout_id, data.swapped_from_id) if w is not None}
+    )
     if data.custom_workout_exercise_id is not None:
         row = await session.scalar(
             select(CustomWorkoutExercise)
@@ -145,14 +169,16 @@ async def create_log(
         if replay is not None:
             return Created(replay, replayed=True)
     now = utcnow()
-    performed_at = data.performed_at or now
+    # In UTC, as the database hands it back: the response is built from this object.
+    performed_at = (data.performed_at or now).astimezone(UTC)
     _check_time(performed_at)
+    exercise = await _visible_exercise(session=session, user=user, exercise_id=data.exercise_id)
     source, custom_workout_id, swapped_from = await _resolve_references(
         session=session, user=user, data=data, performed_at=performed_at
     )
     log = WorkoutLog(
         user_id=user.id,
-        exercise_id=data.exercise_id,
+        exercise_id=exercise.id,
         performed_at=performed_at,
         source_type=source,
         workout_id=data.workout_id,
@@ -167,19 +193,23 @@ async def create_log(
     )
     log.sets = _set_rows(data.sets)
     _summarise(log, log.sets)
-    try:
-        async with session.begin_nested():
-            session.add(log)
-            await session.flush()
-    except IntegrityError:
-        # A parallel retry with the same key committed first: answer as that retry would.
-        assert idempotency_key is not None
-        replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
-        if replay is None:
-            raise
-        return Created(replay, replayed=True)
-    await recovery.log_added(session=session, user=user, log=log)
-    return Created(await get_log(session=session, user=user, log_id=log.id), replayed=False)
+    if idempotency_key is None:
+        session.add(log)
+        await session.flush()
+    else:
+        try:
+            async with session.begin_nested():
+                session.add(log)
+                await session.flush()
+        except IntegrityError:
+            # A parallel retry with the same key committed first: answer as that retry would.
+            replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
+            if replay is None:
+                raise
+            return Created(replay, replayed=True)
+    set_committed_value(log, "exercise", exercise)
+    states = await recovery.log_added(session=session, user=user, log=log)
+    return Created(log, replayed=False, recovery=states)
 
 
 async def _replay(
