@@ -9,8 +9,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv
 GRAVL := $(BIN)/gravl
-export GRAVL_DATABASE_URL ?= sqlite+aiosqlite:///./var/gravl.db
-export GRAVL_PORT ?= 8000
+# Only `make run`/`make demo` see these (the tests set their own databases and ports).
+GRAVL_DATABASE_URL ?= sqlite+aiosqlite:///./var/gravl.db
+GRAVL_PORT ?= 8000
+RUN_ENV := GRAVL_DATABASE_URL='$(GRAVL_DATABASE_URL)' GRAVL_PORT='$(GRAVL_PORT)'
+
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
@@ -34,16 +37,16 @@ setup: $(VENV)/.synced
 
 run: setup
 	@mkdir -p var
-	$(GRAVL) db upgrade
-	$(GRAVL) seed
+	$(RUN_ENV) $(GRAVL) db upgrade
+	$(RUN_ENV) $(GRAVL) seed
 	@echo "Gravl on http://127.0.0.1:$(GRAVL_PORT)  (API docs: /docs; a lived-in demo account: make demo)"
-	$(GRAVL) serve --port $(GRAVL_PORT)
+	$(RUN_ENV) $(GRAVL) serve --port $(GRAVL_PORT)
 
 demo: setup
 	@mkdir -p var
-	$(GRAVL) db upgrade
-	$(GRAVL) seed
-	$(GRAVL) demo
+	$(RUN_ENV) $(GRAVL) db upgrade
+	$(RUN_ENV) $(GRAVL) seed
+	$(RUN_ENV) $(GRAVL) demo
 
 postgres:
 	@bash scripts/ensure-postgres.sh

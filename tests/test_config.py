@@ -51,6 +51,8 @@ def test_secrets_are_read_from_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
     key_file.write_text(STRONG + "\n")
     url_file = tmp_path / "url"
     url_file.write_text(PG_STRONG)
+    for plain in ("GRAVL_SECRET_KEY", "GRAVL_DATABASE_URL"):  # a plain value would win
+        monkeypatch.delenv(plain, raising=False)
     monkeypatch.setenv("GRAVL_ENV", "production")
     monkeypatch.setenv("GRAVL_SECRET_KEY_FILE", str(key_file))
     monkeypatch.setenv("GRAVL_DATABASE_URL_FILE", str(url_file))
