@@ -251,6 +251,10 @@ def test_incremental_state_equals_batch_recompute(
     assert stored["quadriceps"] < 100 and stored["chest"] < 100
 
 
+# Issue 4 asks for 20 parallel logs, the hardening issue for 50: the larger proves both.
+PARALLEL_LOGS = 50
+
+
 @pytest.mark.postgresql_only
 def test_parallel_logs_leave_state_equal_to_batch(settings: Settings) -> None:
     with TestClient(create_app(settings)) as setup:
@@ -269,19 +273,19 @@ def test_parallel_logs_leave_state_equal_to_batch(settings: Settings) -> None:
                     json={
                         "exercise_id": bench,
                         "sets": hard_sets(2),
-                        "performed_at": ago(minutes=60 - i),
+                        "performed_at": ago(minutes=90 - i),
                     },
                     headers=lifter.headers,
                 )
                 .status_code
             )
 
-        with ThreadPoolExecutor(20) as pool:
-            statuses = list(pool.map(post, range(20)))
+        with ThreadPoolExecutor(25) as pool:
+            statuses = list(pool.map(post, range(PARALLEL_LOGS)))
     finally:
         for c in clients:
             c.__exit__(None, None, None)
-    assert statuses == [201] * 20
+    assert statuses == [201] * PARALLEL_LOGS
     stored, batch = _stored_vs_batch(settings, lifter.email)
     for muscle in MUSCLE_SLUGS:
         assert stored[muscle] == pytest.approx(batch[muscle], abs=1e-6), muscle
