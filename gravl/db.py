@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -64,16 +64,31 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         kwargs["connect_args"] = {"timeout": 30}
     else:
+        # No pool_pre_ping: it costs a BEGIN and a ROLLBACK round trip on every checkout. A
+        # connection the server dropped fails on first use instead; SQLAlchemy then marks it
+        # invalidated and recycles every connection opened before it, and the error handlers
+        # answer 503 (gravl.errors), so one request per worker sees the outage, not a 500.
         kwargs.update(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
-            pool_pre_ping=True,
         )
     engine = create_async_engine(settings.database_url, **kwargs)
+    event.listen(engine.sync_engine, "handle_error", _refused_connection_is_disconnect)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+# PostgreSQL's "cannot_connect_now" (it is starting up, shutting down or recovering).
+CANNOT_CONNECT_NOW = "57P03"
+
+
+def _refused_connection_is_disconnect(context: ExceptionContext) -> None:
+    # SQLAlchemy does not count this refusal as a disconnect, so it would reach the error
+    # handlers as a plain DBAPIError and answer 500; marked, it is the outage's 503.
+    if getattr(context.original_exception, "sqlstate", None) == CANNOT_CONNECT_NOW:
+        context.is_disconnect = True
 
 
 def _sqlite_begin(connection: Any) -> None:
