@@ -16,7 +16,9 @@ from gravl.errors import Unauthorized
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
 
 
-def get_app_settings(request: Request) -> Settings:
+# The dependencies below are ``async def`` although they never await: FastAPI runs a plain
+# ``def`` dependency in a worker thread, a thread hop on every authenticated request.
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -48,7 +50,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 

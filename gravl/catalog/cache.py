@@ -82,9 +82,7 @@ async def _load(session: AsyncSession) -> Builtins:
             await session.execute(
                 select(Exercise.id, Exercise.name).where(Exercise.owner_id.is_(None))
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in names}
     rows = await session.execute(
@@ -93,7 +91,7 @@ async def _load(session: AsyncSession) -> Builtins:
         .where(Exercise.owner_id.is_(None))
         .order_by(ExerciseMuscle.muscle_group)
     )
-    for exercise_id, muscle, role in rows.tuples():
+    for exercise_id, muscle, role in rows:
         found[exercise_id][0 if role == "primary" else 1].append(muscle)
     planned: dict[int, tuple[str, str, list[tuple[int, int]]]] = {}
     rows_w = await session.execute(
@@ -107,7 +105,7 @@ async def _load(session: AsyncSession) -> Builtins:
         .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
         .order_by(Workout.id, WorkoutExercise.position)
     )
-    for workout_id, name, kind, sets, exercise_id in rows_w.tuples():
+    for workout_id, name, kind, sets, exercise_id in rows_w:
         entry = planned.setdefault(workout_id, (name, kind, []))
         if exercise_id is not None:
             entry[2].append((sets, exercise_id))
@@ -117,7 +115,7 @@ async def _load(session: AsyncSession) -> Builtins:
             ProgramWorkout.program_id, ProgramWorkout.day
         )
     )
-    for program_id, day_workout_id in rows_p.tuples():
+    for program_id, day_workout_id in rows_p:
         days.setdefault(program_id, []).append(day_workout_id)
     return Builtins(
         muscles={i: (tuple(p), tuple(s)) for i, (p, s) in found.items()},
@@ -149,7 +147,7 @@ async def exercise_muscles(
             .where(ExerciseMuscle.exercise_id.in_(missing))
             .order_by(ExerciseMuscle.muscle_group)
         )
-        for exercise_id, muscle, role in rows.tuples():
+        for exercise_id, muscle, role in rows:
             found[exercise_id][0 if role == "primary" else 1].append(muscle)
         result.update({i: (tuple(p), tuple(s)) for i, (p, s) in found.items()})
     return result
@@ -167,7 +165,7 @@ async def exercise_names(session: AsyncSession, exercise_ids: Iterable[int]) -> 
         rows = await session.execute(
             select(Exercise.id, Exercise.name).where(Exercise.id.in_(missing))
         )
-        result.update(rows.tuples().all())
+        result.update(rows.all())
     return result
 
 

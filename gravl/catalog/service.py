@@ -6,7 +6,7 @@ import asyncio
 import re
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -88,10 +88,18 @@ class CatalogEntry:
     json: bytes
 
 
+# Distinct filter combinations whose matches a catalog remembers; searches are user-typed, so
+# the memo is bounded (the muscle x equipment x category combinations alone are ~4,000).
+MATCHES_MEMO_SIZE = 1024
+
+
 @dataclass(frozen=True)
 class BuiltinCatalog:
     entries: tuple[CatalogEntry, ...]  # in the database's (name, id) order
     loaded_at: float
+    # filters -> the matching entries' JSON: a scan of ~900 entries costs more than the
+    # rest of the request
+    matches: dict[tuple[object, ...], list[bytes]] = field(default_factory=dict, compare=False)
 
 
 class _CatalogSlot:
@@ -166,14 +174,20 @@ async def builtin_page(
 ) -> tuple[list[bytes], int]:
     """What ``list_exercises`` answers for someone without custom exercises, as JSON items."""
     words = (q or "").lower().split()
-    matches = [
-        entry.json
-        for entry in (await builtin_catalog(session)).entries
-        if (muscle is None or muscle in entry.muscles)
-        and (equipment is None or entry.equipment == equipment)
-        and (category is None or entry.category == category)
-        and all(word in entry.search_text for word in words)
-    ]
+    catalog = await builtin_catalog(session)
+    key = (muscle, equipment, category, *words)
+    matches = catalog.matches.get(key)
+    if matches is None:
+        matches = [
+            entry.json
+            for entry in catalog.entries
+            if (muscle is None or muscle in entry.muscles)
+            and (equipment is None or entry.equipment == equipment)
+            and (category is None or entry.category == category)
+            and all(word in entry.search_text for word in words)
+        ]
+        if len(catalog.matches) < MATCHES_MEMO_SIZE:
+            catalog.matches[key] = matches
     return matches[offset : offset + limit], len(matches)
 
 

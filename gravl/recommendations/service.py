@@ -74,25 +74,23 @@ async def candidates(
         found = [
             c for c in builtin.values() if c.workout.kind == "library" or c.workout.id in program
         ]
-    rows = (
-        await session.execute(
-            select(
-                CustomWorkout.id,
-                CustomWorkout.name,
-                CustomWorkoutExercise.target_sets,
-                CustomWorkoutExercise.exercise_id,
-            )
-            .outerjoin(
-                CustomWorkoutExercise,
-                and_(
-                    CustomWorkoutExercise.custom_workout_id == CustomWorkout.id,
-                    CustomWorkoutExercise.removed_at.is_(None),
-                ),
-            )
-            .where(CustomWorkout.user_id == user.id, CustomWorkout.deleted_at.is_(None))
-            .order_by(CustomWorkout.id, CustomWorkoutExercise.position)
+    rows = await session.execute(
+        select(
+            CustomWorkout.id,
+            CustomWorkout.name,
+            CustomWorkoutExercise.target_sets,
+            CustomWorkoutExercise.exercise_id,
         )
-    ).tuples()
+        .outerjoin(
+            CustomWorkoutExercise,
+            and_(
+                CustomWorkoutExercise.custom_workout_id == CustomWorkout.id,
+                CustomWorkoutExercise.removed_at.is_(None),
+            ),
+        )
+        .where(CustomWorkout.user_id == user.id, CustomWorkout.deleted_at.is_(None))
+        .order_by(CustomWorkout.id, CustomWorkoutExercise.position)
+    )
     customs: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     for custom_id, name, sets, exercise_id in rows:
         entry = customs.setdefault(custom_id, (name, []))
@@ -131,7 +129,7 @@ async def last_done(
         )
         .group_by(WorkoutLog.workout_id, WorkoutLog.custom_workout_id)
     )
-    for workout_id, custom_workout_id, at in rows.tuples():
+    for workout_id, custom_workout_id, at in rows:
         keys: list[WorkoutKey] = []
         if workout_id is not None:
             keys.append(("workout", workout_id))
@@ -149,12 +147,14 @@ async def muscle_recovery(
     """The ranking's view of each muscle, with the cause of any fatigue for its reasons."""
     threshold = ranking.DEFAULT_RANKING.recovery_threshold
     causes: dict[str, tuple[int, datetime, int | None]] = {}
-    for report in snapshot.reports:
-        if report.recovery_score < threshold:
-            tau = tau_hours(report.muscle, user.experience)  # type: ignore[arg-type]
-            cause = main_cause(snapshot.recent_sets, report.muscle, snapshot.computed_at, tau)
-            if cause is not None:
-                causes[report.muscle] = (cause.exercise_id, cause.performed_at, cause.log_id)
+    fatigued = [r for r in snapshot.reports if r.recovery_score < threshold]
+    touching = recovery.sets_by_muscle(snapshot.recent_sets) if fatigued else {}
+    for report in fatigued:
+        tau = tau_hours(report.muscle, user.experience)  # type: ignore[arg-type]
+        sets = touching.get(report.muscle, [])
+        cause = main_cause(sets, report.muscle, snapshot.computed_at, tau)
+        if cause is not None:
+            causes[report.muscle] = (cause.exercise_id, cause.performed_at, cause.log_id)
     names = await catalog_cache.exercise_names(session, {c[0] for c in causes.values()})
     return {
         r.muscle: ranking.MuscleRecovery(

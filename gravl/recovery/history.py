@@ -71,21 +71,22 @@ async def sets_between(
             .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
         )
     ).all()
-    muscles = await exercise_muscles(session, {r.exercise_id for r in rows})
+    muscles = await exercise_muscles(session, {r[1] for r in rows})
+    # Plain tuples, unpacked: a week of sets is a hundred rows on every recovery read.
     records = [
         SetRecord(
-            performed_at=r.performed_at,
-            exercise_id=r.exercise_id,
-            primary=muscles[r.exercise_id][0],
-            secondary=muscles[r.exercise_id][1],
-            reps=r.reps,
-            rpe=r.rpe,
-            set_type=r.set_type,
-            duration_s=r.duration_s,
+            performed_at=performed_at,
+            exercise_id=exercise_id,
+            primary=muscles[exercise_id][0],
+            secondary=muscles[exercise_id][1],
+            reps=reps,
+            rpe=rpe,
+            set_type=set_type,
+            duration_s=duration_s,
             novel=False,
-            log_id=r.id,
+            log_id=log_id,
         )
-        for r in rows
+        for log_id, exercise_id, performed_at, reps, rpe, set_type, duration_s in rows
     ]
     if not with_novelty or not records:
         return records

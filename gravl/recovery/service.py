@@ -237,7 +237,7 @@ async def _stored_states(session: AsyncSession, user_id: int) -> dict[str, Muscl
             MuscleGroupRecovery.last_trained_at,
         ).where(MuscleGroupRecovery.user_id == user_id)
     )
-    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows.tuples()}
+    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
 
 
 async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = None) -> Snapshot:
@@ -262,11 +262,22 @@ async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = N
     recent = await history.sets_between(
         session, user.id, when - C.sets_window, when, with_novelty=False
     )
+    touching = sets_by_muscle(recent)
     reports = [
-        muscle_report(m, states[m], when, recent, experience=_experience(user))
+        muscle_report(m, states[m], when, touching.get(m, ()), experience=_experience(user))
         for m in sorted(MUSCLE_SLUGS)
     ]
     return Snapshot(when, reports, recent)
+
+
+def sets_by_muscle(sets: Iterable[SetRecord]) -> dict[str, list[SetRecord]]:
+    """Each muscle's sets, in order: the others weigh nothing on it, so the per-muscle
+    counts and causes need not walk every set of the week 17 times."""
+    found: dict[str, list[SetRecord]] = {}
+    for record in sets:
+        for muscle in {*record.primary, *record.secondary}:
+            found.setdefault(muscle, []).append(record)
+    return found
 
 
 def scores_of(
