@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.models import User
@@ -34,6 +34,34 @@ def _candidate(
     ]
     return ranking.Candidate(ref, ranking.target_muscles(exercises))
 
+
+# Statements built once: constructing them and their cache keys costs more than running them.
+_CUSTOM_PLANS = (
+    select(
+        CustomWorkout.id,
+        CustomWorkout.name,
+        CustomWorkoutExercise.target_sets,
+        CustomWorkoutExercise.exercise_id,
+    )
+    .outerjoin(
+        CustomWorkoutExercise,
+        and_(
+            CustomWorkoutExercise.custom_workout_id == CustomWorkout.id,
+            CustomWorkoutExercise.removed_at.is_(None),
+        ),
+    )
+    .where(CustomWorkout.user_id == bindparam("user_id"), CustomWorkout.deleted_at.is_(None))
+    .order_by(CustomWorkout.id, CustomWorkoutExercise.position)
+)
+_LAST_DONE = (
+    select(WorkoutLog.workout_id, WorkoutLog.custom_workout_id, func.max(WorkoutLog.performed_at))
+    .where(
+        WorkoutLog.user_id == bindparam("user_id"),
+        WorkoutLog.performed_at >= bindparam("since"),
+        or_(WorkoutLog.workout_id.is_not(None), WorkoutLog.custom_workout_id.is_not(None)),
+    )
+    .group_by(WorkoutLog.workout_id, WorkoutLog.custom_workout_id)
+)
 
 # Built-in workouts' candidates, derived once per loaded cache (they change only on seed).
 _builtin_candidates: WeakKeyDictionary[catalog_cache.Builtins, dict[int, ranking.Candidate]] = (
@@ -74,23 +102,7 @@ async def candidates(
         found = [
             c for c in builtin.values() if c.workout.kind == "library" or c.workout.id in program
         ]
-    rows = await session.execute(
-        select(
-            CustomWorkout.id,
-            CustomWorkout.name,
-            CustomWorkoutExercise.target_sets,
-            CustomWorkoutExercise.exercise_id,
-        )
-        .outerjoin(
-            CustomWorkoutExercise,
-            and_(
-                CustomWorkoutExercise.custom_workout_id == CustomWorkout.id,
-                CustomWorkoutExercise.removed_at.is_(None),
-            ),
-        )
-        .where(CustomWorkout.user_id == user.id, CustomWorkout.deleted_at.is_(None))
-        .order_by(CustomWorkout.id, CustomWorkoutExercise.position)
-    )
+    rows = await session.execute(_CUSTOM_PLANS, {"user_id": user.id})
     customs: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     for custom_id, name, sets, exercise_id in rows:
         entry = customs.setdefault(custom_id, (name, []))
@@ -118,17 +130,7 @@ async def last_done(
 ) -> dict[WorkoutKey, datetime]:
     """When each workout was last done within the analysis window."""
     done: dict[WorkoutKey, datetime] = {}
-    rows = await session.execute(
-        select(
-            WorkoutLog.workout_id, WorkoutLog.custom_workout_id, func.max(WorkoutLog.performed_at)
-        )
-        .where(
-            WorkoutLog.user_id == user.id,
-            WorkoutLog.performed_at >= since,
-            or_(WorkoutLog.workout_id.is_not(None), WorkoutLog.custom_workout_id.is_not(None)),
-        )
-        .group_by(WorkoutLog.workout_id, WorkoutLog.custom_workout_id)
-    )
+    rows = await session.execute(_LAST_DONE, {"user_id": user.id, "since": since})
     for workout_id, custom_workout_id, at in rows:
         keys: list[WorkoutKey] = []
         if workout_id is not None:

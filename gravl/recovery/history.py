@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.catalog import cache as catalog_cache
@@ -22,22 +22,53 @@ async def exercise_muscles(
     return await catalog_cache.exercise_muscles(session, exercise_ids)
 
 
+# Built once: constructing a statement and its cache key costs more Python than running it,
+# and these run on every recovery read and every log.
+_PREVIOUS_DONE = (
+    select(WorkoutLog.exercise_id, func.max(WorkoutLog.performed_at))
+    .where(
+        WorkoutLog.user_id == bindparam("user_id"),
+        WorkoutLog.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
+        WorkoutLog.performed_at < bindparam("before"),
+        WorkoutLog.performed_at >= bindparam("since"),
+    )
+    .group_by(WorkoutLog.exercise_id)
+)
+_SETS_BETWEEN = (
+    select(
+        WorkoutLog.id,
+        WorkoutLog.exercise_id,
+        WorkoutLog.performed_at,
+        LogSet.reps,
+        LogSet.rpe,
+        LogSet.set_type,
+        LogSet.duration_s,
+    )
+    .join(LogSet, LogSet.log_id == WorkoutLog.id)
+    .where(
+        WorkoutLog.user_id == bindparam("user_id"),
+        WorkoutLog.performed_at > bindparam("start"),
+        WorkoutLog.performed_at <= bindparam("end"),
+    )
+    .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
+)
+
+
 async def previous_done(
     session: AsyncSession, user_id: int, exercise_ids: Iterable[int], before: datetime
 ) -> dict[int, datetime]:
     """Each exercise's latest performance in the novelty window before ``before``."""
-    ids = set(exercise_ids)
+    ids = sorted(set(exercise_ids))
     if not ids:
         return {}
     rows = await session.execute(
-        select(WorkoutLog.exercise_id, func.max(WorkoutLog.performed_at))
-        .where(
-            WorkoutLog.user_id == user_id,
-            WorkoutLog.exercise_id.in_(ids),
-            WorkoutLog.performed_at < before,
-            WorkoutLog.performed_at >= before - DEFAULT_CONSTANTS.novelty_window,
-        )
-        .group_by(WorkoutLog.exercise_id)
+        _PREVIOUS_DONE,
+        {
+            "user_id": user_id,
+            "exercise_ids": ids,
+            "before": before,
+            "since": before - DEFAULT_CONSTANTS.novelty_window,
+        },
     )
     return {exercise_id: at for exercise_id, at in rows if at is not None}
 
@@ -51,26 +82,8 @@ async def sets_between(
     with_novelty: bool = True,
 ) -> list[SetRecord]:
     """The user's sets performed in ``(start, end]``, chronologically, as model records."""
-    rows = (
-        await session.execute(
-            select(
-                WorkoutLog.id,
-                WorkoutLog.exercise_id,
-                WorkoutLog.performed_at,
-                LogSet.reps,
-                LogSet.rpe,
-                LogSet.set_type,
-                LogSet.duration_s,
-            )
-            .join(LogSet, LogSet.log_id == WorkoutLog.id)
-            .where(
-                WorkoutLog.user_id == user_id,
-                WorkoutLog.performed_at > start,
-                WorkoutLog.performed_at <= end,
-            )
-            .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
-        )
-    ).all()
+    params = {"user_id": user_id, "start": start, "end": end}
+    rows = (await session.execute(_SETS_BETWEEN, params)).all()
     muscles = await exercise_muscles(session, {r[1] for r in rows})
     # Plain tuples, unpacked: a week of sets is a hundred rows on every recovery read.
     records = [

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.models import User
@@ -52,22 +52,38 @@ def _state(row: MuscleGroupRecovery | None, default_at: datetime) -> MuscleState
     return MuscleState(row.fatigue, row.state_at, row.k, row.last_trained_at)
 
 
+# Statements built once (construction and cache keys cost more Python than running them).
+_LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update(key_share=True)
+_STATE_ROWS_OF = select(MuscleGroupRecovery).where(
+    MuscleGroupRecovery.user_id == bindparam("user_id"),
+    MuscleGroupRecovery.muscle_group.in_(bindparam("muscles", expanding=True)),
+)
+_STATE_ROWS = select(
+    MuscleGroupRecovery.muscle_group,
+    MuscleGroupRecovery.fatigue,
+    MuscleGroupRecovery.state_at,
+    MuscleGroupRecovery.k,
+    MuscleGroupRecovery.last_trained_at,
+).where(MuscleGroupRecovery.user_id == bindparam("user_id"))
+
+
 async def lock_user(session: AsyncSession, user_id: int) -> None:
     """Serialise one lifter's training writes (PostgreSQL row lock; SQLite has one writer).
 
     ``FOR NO KEY UPDATE``: it still conflicts with itself, but not with the key-share locks
     that inserting rows referencing the user takes, which would otherwise deadlock.
     """
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+    await session.execute(_LOCK_USER, {"user_id": user_id})
 
 
 async def _rows(
     session: AsyncSession, user_id: int, muscles: Iterable[str] | None = None
 ) -> dict[str, MuscleGroupRecovery]:
-    query = select(MuscleGroupRecovery).where(MuscleGroupRecovery.user_id == user_id)
-    if muscles is not None:
-        query = query.where(MuscleGroupRecovery.muscle_group.in_(set(muscles)))
-    return {row.muscle_group: row for row in await session.scalars(query)}
+    if muscles is None:
+        query = select(MuscleGroupRecovery).where(MuscleGroupRecovery.user_id == user_id)
+        return {row.muscle_group: row for row in await session.scalars(query)}
+    params = {"user_id": user_id, "muscles": sorted(set(muscles))}
+    return {row.muscle_group: row for row in await session.scalars(_STATE_ROWS_OF, params)}
 
 
 def _store(
@@ -228,15 +244,7 @@ class Snapshot:
 
 async def _stored_states(session: AsyncSession, user_id: int) -> dict[str, MuscleState]:
     """The user's state rows as plain values (reads skip the ORM's identity map)."""
-    rows = await session.execute(
-        select(
-            MuscleGroupRecovery.muscle_group,
-            MuscleGroupRecovery.fatigue,
-            MuscleGroupRecovery.state_at,
-            MuscleGroupRecovery.k,
-            MuscleGroupRecovery.last_trained_at,
-        ).where(MuscleGroupRecovery.user_id == user_id)
-    )
+    rows = await session.execute(_STATE_ROWS, {"user_id": user_id})
     return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
 
 

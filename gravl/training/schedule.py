@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -115,11 +116,10 @@ class DayPlan:
     swap_custom_workout_id: int | None
 
 
-async def day_plan(*, session: AsyncSession, user: User, on: date) -> DayPlan:
-    """What ``plan_for`` answers, read in one round trip; the program's days from the cache."""
+def _day_plan_statement() -> Select[Any]:
     enrollment = (
         select(Enrollment)
-        .where(Enrollment.user_id == user.id, Enrollment.ended_at.is_(None))
+        .where(Enrollment.user_id == bindparam("user_id"), Enrollment.ended_at.is_(None))
         .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
         .limit(1)
         .subquery()
@@ -127,25 +127,31 @@ async def day_plan(*, session: AsyncSession, user: User, on: date) -> DayPlan:
     swap = (
         select(WorkoutSwap)
         .where(
-            WorkoutSwap.user_id == user.id,
-            WorkoutSwap.date == on,
+            WorkoutSwap.user_id == bindparam("user_id"),
+            WorkoutSwap.date == bindparam("on"),
             WorkoutSwap.reverted_at.is_(None),
         )
         .subquery()
     )
-    row = (
-        await session.execute(
-            select(
-                select(enrollment.c.program_id).scalar_subquery(),
-                select(enrollment.c.start_date).scalar_subquery(),
-                select(swap.c.replacement_workout_id).scalar_subquery(),
-                select(swap.c.replacement_custom_workout_id).scalar_subquery(),
-            )
-        )
-    ).one()
+    # One round trip for two unrelated rows: each column is a scalar subquery.
+    return select(
+        select(enrollment.c.program_id).scalar_subquery(),
+        select(enrollment.c.start_date).scalar_subquery(),
+        select(swap.c.replacement_workout_id).scalar_subquery(),
+        select(swap.c.replacement_custom_workout_id).scalar_subquery(),
+    )
+
+
+# Built once: constructing it and its cache key costs more than running it.
+_DAY_PLAN = _day_plan_statement()
+
+
+async def day_plan(*, session: AsyncSession, user: User, on: date) -> DayPlan:
+    """What ``plan_for`` answers, read in one round trip; the program's days from the cache."""
+    row = (await session.execute(_DAY_PLAN, {"user_id": user.id, "on": on})).one()
     program_id, start_date, swap_workout_id, swap_custom_workout_id = row
     scheduled: int | None = None
-    if program_id is not None:
+    if program_id is not None and start_date is not None:
         days = await catalog_cache.program_schedule(session, program_id)
         if on >= start_date and days:
             scheduled = days[(on - start_date).days % len(days)]
