@@ -1,11 +1,12 @@
-"""What a workout trains: per-muscle planned sets and its expected length (pure)."""
+"""What a workout trains (per-muscle planned sets) and how long it takes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-SECONDARY_WEIGHT = 0.5  # indirect sets count half (Pelland et al. 2024), as in RECOVERY.md
+from gravl.recommendations import ranking
+
 SECONDS_PER_SET = 40  # time under the bar for a typical working set, before the rest
 
 
@@ -24,20 +25,12 @@ class MuscleTarget:
     sets: float
 
 
-def target_muscles(exercises: Iterable[PlannedExercise]) -> list[MuscleTarget]:
-    """Weighted planned sets per muscle, primary muscles first, then by sets and slug."""
-    weights: dict[str, float] = {}
-    primary: set[str] = set()
-    for exercise in exercises:
-        for muscle in exercise.primary:
-            weights[muscle] = weights.get(muscle, 0.0) + exercise.sets
-            primary.add(muscle)
-        for muscle in exercise.secondary:
-            weights[muscle] = weights.get(muscle, 0.0) + exercise.sets * SECONDARY_WEIGHT
-    targets = [
-        MuscleTarget(m, "primary" if m in primary else "secondary", w) for m, w in weights.items()
-    ]
-    return sorted(targets, key=lambda t: (t.role != "primary", -t.sets, t.muscle_group))
+def target_muscles(exercises: Sequence[PlannedExercise]) -> list[MuscleTarget]:
+    """Weighted planned sets per muscle (RECOVERY.md's w_m), as the ranking computes them."""
+    weighed = ranking.target_muscles(
+        ranking.PlannedExercise(e.sets, e.primary, e.secondary) for e in exercises
+    )
+    return [MuscleTarget(t.muscle, t.role, t.weight) for t in weighed]
 
 
 def estimated_minutes(exercises: Iterable[PlannedExercise]) -> int:
