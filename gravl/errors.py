@@ -114,11 +114,15 @@ _STATUS_CODES = {
 }
 
 
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> bytes:
+def _envelope(code: str, message: str, details: list[dict[str, Any]] | None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         error["details"] = details
-    return json.dumps({"error": error}, separators=(",", ":")).encode()
+    return {"error": error}
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> bytes:
+    return json.dumps(_envelope(code, message, details), separators=(",", ":")).encode()
 
 
 def error_response(
@@ -128,10 +132,7 @@ def error_response(
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return JSONResponse({"error": error}, status_code=status, headers=headers)
+    return JSONResponse(_envelope(code, message, details), status_code=status, headers=headers)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:

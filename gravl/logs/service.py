@@ -27,7 +27,7 @@ from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
 from gravl.recovery.history import exercise_muscles
 from gravl.recovery.model import MuscleState
-from gravl.stats.e1rm import estimate_1rm, set_volume
+from gravl.stats.e1rm import summarise_sets
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 
 # Clocks drift; a phone a little ahead must still be able to log "now".
@@ -65,12 +65,7 @@ def _set_rows(sets: Sequence[SetIn]) -> list[LogSet]:
 
 def _summarise(log: WorkoutLog, sets: Sequence[LogSet]) -> None:
     """Volume and best e1RM (FORMATS.md); warm-ups count for neither."""
-    log.volume_kg = round(
-        sum(set_volume(s.weight_kg, s.reps, set_type=s.set_type) for s in sets), 3
-    )
-    estimates = [estimate_1rm(s.weight_kg, s.reps, s.rpe, set_type=s.set_type) for s in sets]
-    best = max((e for e in estimates if e is not None), default=None)
-    log.best_e1rm_kg = round(best, 2) if best is not None else None
+    log.volume_kg, log.best_e1rm_kg = summarise_sets(sets)
 
 
 def _check_time(performed_at: datetime) -> None:

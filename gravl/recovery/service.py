@@ -38,7 +38,8 @@ from gravl.recovery.model import (
 from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
 
 C = DEFAULT_CONSTANTS
-# Enough history for a recompute: its horizon, plus the novelty look-back before it.
+# The history a recompute reads (older sets contribute < 0.1%); novelty before it is looked up
+# separately by `history.previous_done`.
 HISTORY_SPAN = C.recompute_horizon
 
 

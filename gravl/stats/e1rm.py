@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Iterable
+from typing import Literal, Protocol
 
 SetType = Literal["normal", "warmup", "failure", "drop"]
 
@@ -68,3 +69,27 @@ def set_volume(weight_kg: float | None, reps: int | None, *, set_type: SetType =
     if set_type == "warmup" or not weight_kg or not reps:
         return 0.0
     return weight_kg * reps
+
+
+class PerformedSet(Protocol):
+    @property
+    def weight_kg(self) -> float | None: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def rpe(self) -> float | None: ...
+    @property
+    def set_type(self) -> SetType: ...
+
+
+def summarise_sets(sets: Iterable[PerformedSet]) -> tuple[float, float | None]:
+    """A log's volume (kg, 3 decimals) and best e1RM (kg, 2 decimals); warm-ups count for
+    neither."""
+    volume = 0.0
+    best: float | None = None
+    for s in sets:
+        volume += set_volume(s.weight_kg, s.reps, set_type=s.set_type)
+        estimate = estimate_1rm(s.weight_kg, s.reps, s.rpe, set_type=s.set_type)
+        if estimate is not None and (best is None or estimate > best):
+            best = estimate
+    return round(volume, 3), (round(best, 2) if best is not None else None)

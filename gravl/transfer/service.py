@@ -24,7 +24,7 @@ from gravl.errors import PayloadTooLarge, ValidationFailed
 from gravl.logs.models import LogSet, SourceType, WorkoutLog
 from gravl.recovery import service as recovery
 from gravl.recovery.history import exercise_muscles
-from gravl.stats.e1rm import SetType, estimate_1rm, set_volume
+from gravl.stats.e1rm import SetType, summarise_sets
 from gravl.transfer import exercises
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import ImportedSet, ImportFormat, ImportFormatError, WeightUnit, parse
@@ -307,12 +307,8 @@ def row_exercise(planned: PlannedLog, exercise_ids: dict[str, int]) -> int:
 def _log_row(
     user: User, import_id: int, planned: PlannedLog, exercise_ids: dict[str, int], now: datetime
 ) -> dict[str, Any]:
-    # What logs.service._summarise stores, without building ORM objects for 50,000 sets.
-    volume = sum(set_volume(s.weight_kg, s.reps, set_type=s.set_type) for s in planned.sets)
-    estimates = [
-        estimate_1rm(s.weight_kg, s.reps, s.rpe, set_type=s.set_type) for s in planned.sets
-    ]
-    best = max((e for e in estimates if e is not None), default=None)
+    # The same summary logs.service stores, without building ORM objects for 50,000 sets.
+    volume, best = summarise_sets(planned.sets)
     return {
         "user_id": user.id,
         "exercise_id": row_exercise(planned, exercise_ids),
@@ -323,8 +319,8 @@ def _log_row(
         "custom_workout_exercise_id": planned.custom_workout_exercise_id,
         "swapped_from_id": planned.swapped_from_id,
         "notes": planned.notes,
-        "volume_kg": round(volume, 3),
-        "best_e1rm_kg": None if best is None else round(best, 2),
+        "volume_kg": volume,
+        "best_e1rm_kg": best,
         "import_id": import_id,
         "created_at": planned.created_at or now,
         "updated_at": planned.updated_at or now,

@@ -61,3 +61,21 @@ def test_set_volume():
     assert set_volume(100, 5, set_type="warmup") == 0
     assert set_volume(None, 12) == 0
     assert set_volume(60, None) == 0
+
+
+def test_summarise_sets_is_what_a_log_stores() -> None:
+    from types import SimpleNamespace
+
+    from gravl.stats.e1rm import summarise_sets
+
+    sets = [
+        SimpleNamespace(weight_kg=40.0, reps=10, rpe=None, set_type="warmup"),
+        SimpleNamespace(weight_kg=100.0, reps=5, rpe=8.0, set_type="normal"),
+        SimpleNamespace(weight_kg=90.0, reps=8, rpe=None, set_type="normal"),
+        SimpleNamespace(weight_kg=None, reps=12, rpe=None, set_type="normal"),
+    ]
+    volume, best = summarise_sets(sets)
+    assert volume == 5 * 100 + 8 * 90  # the warm-up and the bodyweight set move nothing
+    assert best == round(max(100 / 0.811, 90 * (1 + 8 / 30)), 2)
+    assert summarise_sets([]) == (0.0, None)
+    assert summarise_sets(sets[:1]) == (0.0, None)
