@@ -129,6 +129,12 @@ def database_url(template_database, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def backend(template_database) -> str:
+    """Which database this run of the test is on: "sqlite" or "postgresql"."""
+    return str(template_database[0])
+
+
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET)
 
