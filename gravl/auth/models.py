@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gravl.db import Base, UTCDateTime, utcnow
+
+
+def new_data_version() -> int:
+    return secrets.randbits(62)
 
 
 class User(Base):
@@ -21,6 +26,11 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     experience: Mapped[str] = mapped_column(String(16), default="intermediate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A random tag replaced by every change to the lifter's training data (gravl.auth.lifter);
+    # random rather than counted, so a restored database never repeats a tag a worker cached.
+    data_version: Mapped[int] = mapped_column(
+        BigInteger, default=new_data_version, server_default="0"
+    )
 
 
 class RefreshToken(Base):

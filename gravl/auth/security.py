@@ -59,6 +59,12 @@ def create_access_token(settings: Settings, user_id: int, now: datetime | None =
 
 def decode_access_token(settings: Settings, token: str) -> int | None:
     """The user id an access token names, or None when it is invalid, expired or unknown-key."""
+    claims = decode_access_claims(settings, token)
+    return None if claims is None else claims[0]
+
+
+def decode_access_claims(settings: Settings, token: str) -> tuple[int, int] | None:
+    """The user id and expiry (epoch seconds) of a valid access token, else None."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         key = signing_keys(settings).get(str(kid))
@@ -70,7 +76,7 @@ def decode_access_token(settings: Settings, token: str) -> int | None:
     if claims.get("type") != "access":
         return None
     try:
-        return int(claims["sub"])
+        return int(claims["sub"]), int(claims["exp"])
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth import security
-from gravl.auth.models import RefreshToken, User
+from gravl.auth.models import RefreshToken, User, new_data_version
 from gravl.auth.ratelimit import check_limit, record_attempt
 from gravl.auth.schemas import ProfilePatch, RegisterIn, TokenPair
 from gravl.config import Settings
@@ -148,6 +148,7 @@ async def update_profile(*, session: AsyncSession, user: User, data: ProfilePatc
         if value is None and field != "display_name":
             continue
         setattr(user, field, value)
+    user.data_version = new_data_version()  # experience and timezone shape recovery and today
     await session.flush()
     return user
 

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
@@ -207,6 +208,7 @@ async def create_custom_exercise(
     *, session: AsyncSession, user: User, data: ExerciseIn
 ) -> Exercise:
     """Add an exercise only this user sees."""
+    await begin_lifter_write(session, user.id)
     duplicate = await session.scalar(
         select(Exercise.id).where(
             Exercise.owner_id == user.id, func.lower(Exercise.name) == data.name.lower()

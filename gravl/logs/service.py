@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog import cache as catalog_cache
 from gravl.catalog.models import Exercise
@@ -165,7 +166,7 @@ async def create_log(
     """Store a performed exercise and update recovery in the same transaction."""
     digest = request_hash(data) if idempotency_key else None
     # Taken first, so a retry racing its original waits here and then finds it.
-    await recovery.lock_user(session, user.id)
+    await begin_lifter_write(session, user.id)
     if idempotency_key:
         replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
         if replay is not None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import AwareDatetime
 
 from gravl.auth.dependencies import CurrentUser
+from gravl.auth.lifter import CurrentLifter
 from gravl.catalog.muscles import MUSCLE_NAMES
 from gravl.db import SessionDep
-from gravl.recovery import service
+from gravl.recovery import cached, service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
 
@@ -32,12 +33,12 @@ def _out(report: MuscleReport) -> MuscleRecoveryOut:
 
 @router.get("/muscle-groups", response_model=RecoveryOut)
 async def muscle_groups(
-    session: SessionDep,
-    user: CurrentUser,
+    request: Request,
+    lifter: CurrentLifter,
     at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
 ) -> Response:
     """How recovered each of the 17 muscle groups is, and when each will be ready."""
-    snap = await service.snapshot(session=session, user=user, at=at)
+    snap = await cached.snapshot(request, lifter, at)
     body = RecoveryOut(computed_at=snap.computed_at, muscle_groups=[_out(r) for r in snap.reports])
     # Already validated: a plain Response skips FastAPI's second validation of the model.
     return Response(body.model_dump_json(), media_type="application/json")
@@ -45,10 +46,10 @@ async def muscle_groups(
 
 @router.get("/most-recovered", response_model=RecoveryOut)
 async def most_recovered(
-    session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=17)] = 3
+    request: Request, lifter: CurrentLifter, limit: Annotated[int, Query(ge=1, le=17)] = 3
 ) -> RecoveryOut:
     """The freshest muscle groups: highest score, then longest since trained, then slug."""
-    snap = await service.snapshot(session=session, user=user)
+    snap = await cached.snapshot(request, lifter)
     never = datetime.min.replace(tzinfo=snap.computed_at.tzinfo)
     ranked = sorted(
         snap.reports,

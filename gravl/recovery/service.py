@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.db import utcnow
@@ -54,7 +55,6 @@ def _state(row: MuscleGroupRecovery | None, default_at: datetime) -> MuscleState
 
 
 # Statements built once (construction and cache keys cost more Python than running them).
-_LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update(key_share=True)
 _STATE_ROWS_OF = select(MuscleGroupRecovery).where(
     MuscleGroupRecovery.user_id == bindparam("user_id"),
     MuscleGroupRecovery.muscle_group.in_(bindparam("muscles", expanding=True)),
@@ -66,15 +66,6 @@ _STATE_ROWS = select(
     MuscleGroupRecovery.k,
     MuscleGroupRecovery.last_trained_at,
 ).where(MuscleGroupRecovery.user_id == bindparam("user_id"))
-
-
-async def lock_user(session: AsyncSession, user_id: int) -> None:
-    """Serialise one lifter's training writes (PostgreSQL row lock; SQLite has one writer).
-
-    ``FOR NO KEY UPDATE``: it still conflicts with itself, but not with the key-share locks
-    that inserting rows referencing the user takes, which would otherwise deadlock.
-    """
-    await session.execute(_LOCK_USER, {"user_id": user_id})
 
 
 async def _rows(
@@ -111,7 +102,8 @@ async def log_added(
 ) -> dict[str, MuscleState]:
     """Fold a new log into the state; recompute instead when it lands before the state.
 
-    The caller holds the user's lock (``lock_user``). Returns the touched muscles' new states.
+    The caller holds the user's lock (``begin_lifter_write``). Returns the touched muscles'
+    new states.
     """
     muscles = await history.exercise_muscles(session, [log.exercise_id])
     primary, secondary = muscles[log.exercise_id]
@@ -149,7 +141,7 @@ async def log_added(
 
 async def history_changed(*, session: AsyncSession, user: User, muscles: Iterable[str]) -> None:
     """Recompute muscles after an edit, a delete, a backfill or an import."""
-    await lock_user(session, user.id)
+    await begin_lifter_write(session, user.id)
     wanted = set(muscles)
     rows = await _rows(session, user.id, wanted)
     await _recompute(session=session, user=user, muscles=wanted, rows=rows)
@@ -210,7 +202,7 @@ async def check_in(
     *, session: AsyncSession, user: User, muscle: str, soreness: float
 ) -> tuple[RecoveryCheckIn, float]:
     """Record a soreness report; it overrides the model for that muscle from now on."""
-    await lock_user(session, user.id)
+    await begin_lifter_write(session, user.id)
     now = utcnow()
     rows = await _rows(session, user.id, [muscle])
     state = _state(rows.get(muscle), now)
@@ -249,34 +241,81 @@ async def _stored_states(session: AsyncSession, user_id: int) -> dict[str, Muscl
     return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
 
 
+@dataclass(frozen=True)
+class RecoveryInputs:
+    """What a recovery read needs of one lifter, as stored at one moment."""
+
+    loaded_at: datetime
+    states: dict[str, MuscleState]
+    # Sets performed after ``loaded_at`` minus the 7-day window, later ones included: a read at
+    # any moment from ``loaded_at`` on finds its window here.
+    sets: list[SetRecord]
+
+
+# Later than any set: a load keeps sets logged ahead of the clock.
+_END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+async def load_inputs(
+    session: AsyncSession, user_id: int, now: datetime | None = None
+) -> RecoveryInputs:
+    """The state rows and the recent sets: two queries, whatever the history's length."""
+    now = now or utcnow()
+    states = await _stored_states(session, user_id)
+    sets = await history.sets_between(
+        session, user_id, now - C.sets_window, _END_OF_TIME, with_novelty=False
+    )
+    return RecoveryInputs(now, states, sets)
+
+
+def snapshot_of(inputs: RecoveryInputs, experience: str, when: datetime) -> Snapshot | None:
+    """All 17 muscles at ``when`` from loaded inputs; None when a muscle's stored state lies
+    after ``when`` (a backdated read, or a log ahead of the clock), which needs the history."""
+    if when < inputs.loaded_at or any(s.at > when for s in inputs.states.values()):
+        return None
+    start = when - C.sets_window
+    recent = [s for s in inputs.sets if start < s.performed_at <= when]
+    touching = sets_by_muscle(recent)
+    level: Experience = experience  # type: ignore[assignment]  # validated on the way in
+    reports = [
+        muscle_report(
+            m,
+            inputs.states.get(m) or MuscleState(fatigue=0.0, at=when),
+            when,
+            touching.get(m, ()),
+            experience=level,
+        )
+        for m in _MUSCLES
+    ]
+    return Snapshot(when, reports, recent)
+
+
+_MUSCLES = sorted(MUSCLE_SLUGS)
+
+
 async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = None) -> Snapshot:
     """All 17 muscles at ``at`` (default now): score, status, ready_at, weekly sets."""
     when = at or utcnow()
-    stored = await _stored_states(session, user.id)
-    stale = {m for m, state in stored.items() if state.at > when}
-    states = {m: stored.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
-    if stale:
-        # Asked about a moment before the stored state: rebuild those muscles at that moment.
-        start = when - HISTORY_SPAN
-        events: list[SetRecord | CheckIn] = [
-            *await history.sets_between(session, user.id, start, when),
-            *history.as_events(await history.checkins_between(session, user.id, start, when)),
-        ]
-        seeds = await _k_before(session, user.id, stale, start)
-        for muscle in stale:
-            anchor = MuscleState(0.0, start, seeds.get(muscle, 1.0))
-            states[muscle] = recompute(
-                events, muscle, when, experience=_experience(user), start=anchor
-            )
-    recent = await history.sets_between(
-        session, user.id, when - C.sets_window, when, with_novelty=False
-    )
-    touching = sets_by_muscle(recent)
-    reports = [
-        muscle_report(m, states[m], when, touching.get(m, ()), experience=_experience(user))
-        for m in sorted(MUSCLE_SLUGS)
+    inputs = await load_inputs(session, user.id, when)
+    found = snapshot_of(inputs, user.experience, when)
+    if found is not None:
+        return found
+    # Asked about a moment before the stored state: rebuild those muscles at that moment.
+    stale = {m for m, state in inputs.states.items() if state.at > when}
+    states = {m: inputs.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
+    start = when - HISTORY_SPAN
+    events: list[SetRecord | CheckIn] = [
+        *await history.sets_between(session, user.id, start, when),
+        *history.as_events(await history.checkins_between(session, user.id, start, when)),
     ]
-    return Snapshot(when, reports, recent)
+    seeds = await _k_before(session, user.id, stale, start)
+    for muscle in stale:
+        anchor = MuscleState(0.0, start, seeds.get(muscle, 1.0))
+        states[muscle] = recompute(events, muscle, when, experience=_experience(user), start=anchor)
+    rebuilt = RecoveryInputs(when, states, inputs.sets)
+    result = snapshot_of(rebuilt, user.experience, when)
+    assert result is not None  # every state is now at ``when``
+    return result
 
 
 def sets_by_muscle(sets: Iterable[SetRecord]) -> dict[str, list[SetRecord]]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import visible_exercises
@@ -102,6 +103,7 @@ async def create_custom_workout(
     *, session: AsyncSession, user: User, data: CustomWorkoutIn
 ) -> CustomWorkout:
     """Save a new workout template of the user's own."""
+    await begin_lifter_write(session, user.id)
     now = utcnow()
     workout = CustomWorkout(
         user_id=user.id,
@@ -120,6 +122,7 @@ async def replace_custom_workout(
     *, session: AsyncSession, user: User, workout_id: int, data: CustomWorkoutIn
 ) -> CustomWorkout:
     """Replace name, description and exercises; old exercise rows stay for the logs."""
+    await begin_lifter_write(session, user.id)
     workout = await get_custom_workout(session=session, user=user, workout_id=workout_id)
     now = utcnow()
     for row in current_exercises(workout):
@@ -135,6 +138,7 @@ async def replace_custom_workout(
 
 async def delete_custom_workout(*, session: AsyncSession, user: User, workout_id: int) -> None:
     """Hide the workout; logs made with it keep pointing at it."""
+    await begin_lifter_write(session, user.id)
     workout = await get_custom_workout(session=session, user=user, workout_id=workout_id)
     workout.deleted_at = utcnow()
     await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog import cache as catalog_cache
 from gravl.db import utcnow
@@ -45,6 +46,7 @@ async def enroll(
     *, session: AsyncSession, user: User, program_id: int, start_date: date | None
 ) -> tuple[Enrollment, Program]:
     """Start following a program; any current enrollment ends now."""
+    await begin_lifter_write(session, user.id)
     program = await session.scalar(
         select(Program).where(Program.id == program_id).options(selectinload(Program.days))
     )

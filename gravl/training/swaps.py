@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
@@ -22,6 +23,7 @@ async def swap_workout(
     *, session: AsyncSession, user: User, workout_id: int, data: SwapIn
 ) -> WorkoutSwap:
     """Replace the workout scheduled on a day (default: the lifter's today) with another."""
+    await begin_lifter_write(session, user.id)
     on = data.date or local_today(user)
     if await session.get(Workout, workout_id) is None:
         raise NotFound(f"workout {workout_id} not found")
@@ -60,6 +62,7 @@ async def swap_workout(
 
 async def revert_swap(*, session: AsyncSession, user: User, swap_id: int) -> WorkoutSwap:
     """Give the day back its scheduled workout; the swap row stays, stamped ``reverted_at``."""
+    await begin_lifter_write(session, user.id)
     swap = await session.scalar(
         select(WorkoutSwap)
         .where(WorkoutSwap.id == swap_id, WorkoutSwap.user_id == user.id)

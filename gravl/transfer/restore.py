@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.catalog.service import search_text
 from gravl.errors import ValidationFailed
 from gravl.errors import validation_details as field_details
-from gravl.recovery import service as recovery
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 from gravl.transfer import exercises
@@ -188,7 +188,7 @@ async def restore(
     plan.check()
     if plan.problems:
         raise _invalid(plan.problems[:20])
-    await recovery.lock_user(session, user.id)
+    await begin_lifter_write(session, user.id)
 
     mine = {
         e.name.casefold(): e.id

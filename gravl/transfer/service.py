@@ -18,6 +18,7 @@ import anyio
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.auth.lifter import begin_lifter_write
 from gravl.auth.models import User
 from gravl.db import utcnow
 from gravl.errors import PayloadTooLarge, ValidationFailed
@@ -165,7 +166,7 @@ async def import_history(
     """Import a Strong, Hevy or FitNotes export into the lifter's history."""
     reader = HashingReader(stream, on_read, max_bytes=max_bytes)
     imported = await read_sets(reader, format, unit=unit, timezone=timezone or user.timezone)
-    await recovery.lock_user(session, user.id)
+    await begin_lifter_write(session, user.id)
     resolver = await exercises.load_resolver(session, user)
     matched: dict[str, int | None] = {}
     for item in imported:

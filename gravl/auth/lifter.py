@@ -1,0 +1,128 @@
+"""The calling lifter as one plain row, read without the ORM, and the data version.
+
+The hot read routes (recovery, recommendations, the exercise list) answer from per-worker caches
+of each lifter's inputs (``gravl.lifter_cache``). A cache entry is valid while the lifter's
+``users.data_version`` is unchanged, and every write to a lifter's training data replaces that
+tag in the same transaction (``begin_lifter_write``). So one query per request, the row read
+here, both authenticates the caller and validates the cache, across workers and replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gravl.auth.dependencies import Credentials
+from gravl.auth.models import User, new_data_version
+from gravl.auth.tokens import TokenCache
+from gravl.db import Database
+from gravl.errors import Unauthorized, Unavailable
+
+
+@dataclass(frozen=True, slots=True)
+class Lifter:
+    id: int
+    experience: str
+    timezone: str
+    units: str
+    data_version: int
+
+
+_COLUMNS = (User.id, User.experience, User.timezone, User.units, User.data_version)
+_LIFTER = select(*_COLUMNS).where(User.id == bindparam("user_id"))
+# PostgreSQL reads it over asyncpg directly: an ORM session's checkout, BEGIN and COMMIT cost
+# four times the query itself (docs/PERFORMANCE.md).
+_LIFTER_SQL = "SELECT id, experience, timezone, units, data_version FROM users WHERE id = $1"
+_BUMP = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(data_version=bindparam("version"))
+    .returning(User.id)
+)
+# What a dropped or refused PostgreSQL connection raises in asyncpg.
+_CONNECTION_ERRORS = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+async def begin_lifter_write(session: AsyncSession, user_id: int) -> None:
+    """Serialise one lifter's training writes and mark their cached inputs stale.
+
+    The UPDATE takes PostgreSQL's ``FOR NO KEY UPDATE`` row lock (SQLite has one writer), so two
+    writes of one lifter run one after the other, without conflicting with the key-share locks
+    that inserting rows which reference the user takes. Rolled back, the new tag goes too.
+    """
+    await session.execute(_BUMP, {"user_id": user_id, "version": new_data_version()})
+
+
+class LifterReader:
+    """Reads one lifter's row per request; a small asyncpg pool of its own on PostgreSQL."""
+
+    def __init__(self, database: Database, *, pool_size: int) -> None:
+        self._database = database
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._lock = asyncio.Lock()
+        self._postgres = database.engine.dialect.name == "postgresql"
+
+    async def get(self, user_id: int) -> Lifter | None:
+        if not self._postgres:
+            async with self._database.engine.connect() as connection:
+                row: Any = (await connection.execute(_LIFTER, {"user_id": user_id})).first()
+        else:
+            try:
+                row = await (await self._pg_pool()).fetchrow(_LIFTER_SQL, user_id)
+            except _CONNECTION_ERRORS as exc:
+                raise Unavailable("the database is unavailable, try again shortly") from exc
+        return None if row is None else Lifter(*row)
+
+    async def _pg_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._lock:
+                if self._pool is None:
+                    engine = self._database.engine
+                    _, connect = engine.dialect.create_connect_args(engine.url)
+                    # min_size=0: opened on demand, so a worker starts while the database is down.
+                    self._pool = await asyncpg.create_pool(
+                        min_size=0, max_size=self._pool_size, **connect
+                    )
+        return self._pool
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+async def optional_lifter(request: Request, credentials: Credentials) -> Lifter | None:
+    """The bearer token's lifter, or None without a token; an invalid token is a 401."""
+    if credentials is None:
+        return None
+    tokens: TokenCache = request.app.state.token_cache
+    user_id = tokens.user_id(credentials.credentials)
+    reader: LifterReader = request.app.state.lifter_reader
+    lifter = await reader.get(user_id) if user_id is not None else None
+    if lifter is None:
+        raise Unauthorized("access token is invalid or expired")
+    request.state.user_id = lifter.id
+    return lifter
+
+
+async def current_lifter(lifter: Annotated[Lifter | None, Depends(optional_lifter)]) -> Lifter:
+    """What ``current_user`` checks, without the ORM."""
+    if lifter is None:
+        raise Unauthorized("authentication required: send Authorization: Bearer <access_token>")
+    return lifter
+
+
+CurrentLifter = Annotated[Lifter, Depends(current_lifter)]
+OptionalLifter = Annotated[Lifter | None, Depends(optional_lifter)]
