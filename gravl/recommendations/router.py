@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from gravl.auth.dependencies import CurrentUser
-from gravl.db import SessionDep
+from gravl.auth.lifter import CurrentLifter
 from gravl.observability.metrics import RECOMMENDATIONS_SERVED
-from gravl.recommendations import service
+from gravl.recommendations import cached
 from gravl.recommendations.ranking import DEFAULT_RANKING
 from gravl.recommendations.schemas import (
     ExclusionOut,
@@ -29,10 +28,10 @@ def _ref(workout: object) -> WorkoutRef:
 
 @router.get("/smart-workout", response_model=SmartWorkoutOut)
 async def smart_workout(
-    session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=10)] = 3
+    request: Request, lifter: CurrentLifter, limit: Annotated[int, Query(ge=1, le=10)] = 3
 ) -> Response:
     """The best workouts for today, each with the reasons and numbers behind it."""
-    snap, ranking = await service.recommend(session=session, user=user, limit=limit)
+    snap, ranking = await cached.recommend(request, lifter, limit)
     RECOMMENDATIONS_SERVED.inc()
     body = SmartWorkoutOut(
         generated_at=snap.computed_at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
 
@@ -143,8 +144,8 @@ async def last_done(
     return done
 
 
-async def muscle_recovery(
-    *, session: AsyncSession, user: User, snapshot: recovery.Snapshot
+def muscle_recovery(
+    snapshot: recovery.Snapshot, names: dict[int, str], experience: str
 ) -> dict[str, ranking.MuscleRecovery]:
     """The ranking's view of each muscle, with the cause of any fatigue for its reasons."""
     threshold = ranking.DEFAULT_RANKING.recovery_threshold
@@ -152,12 +153,11 @@ async def muscle_recovery(
     fatigued = [r for r in snapshot.reports if r.recovery_score < threshold]
     touching = recovery.sets_by_muscle(snapshot.recent_sets) if fatigued else {}
     for report in fatigued:
-        tau = tau_hours(report.muscle, user.experience)  # type: ignore[arg-type]
+        tau = tau_hours(report.muscle, experience)  # type: ignore[arg-type]
         sets = touching.get(report.muscle, [])
         cause = main_cause(sets, report.muscle, snapshot.computed_at, tau)
         if cause is not None:
             causes[report.muscle] = (cause.exercise_id, cause.performed_at, cause.log_id)
-    names = await catalog_cache.exercise_names(session, {c[0] for c in causes.values()})
     return {
         r.muscle: ranking.MuscleRecovery(
             recovery_score=r.recovery_score,
@@ -170,26 +170,57 @@ async def muscle_recovery(
     }
 
 
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything a recommendation reads of one lifter, as stored at one moment."""
+
+    recovery: recovery.RecoveryInputs
+    on: date  # the lifter's date when loaded: the plan is that day's
+    plan: DayPlan
+    pool: list[ranking.Candidate]
+    done: dict[WorkoutKey, datetime]  # last done, from the analysis window before loading on
+    names: dict[int, str]  # of every exercise in ``recovery.sets`` (the causes' names)
+
+
+async def load_plan_inputs(
+    session: AsyncSession, user: User, inputs: recovery.RecoveryInputs
+) -> PlanInputs:
+    """Today's plan, the candidates and what was done when, beside the recovery inputs."""
+    now = inputs.loaded_at
+    on = local_today(user, now)
+    plan = await day_plan(session=session, user=user, on=on)
+    pool = await candidates(session=session, user=user, program_id=plan.program_id)
+    since = now - ranking.DEFAULT_RANKING.analysis_window
+    done = await last_done(session=session, user=user, since=since)
+    names = await catalog_cache.exercise_names(session, {s.exercise_id for s in inputs.sets})
+    return PlanInputs(inputs, on, plan, pool, done, names)
+
+
+def recommend_from(
+    snap: recovery.Snapshot, inputs: PlanInputs, experience: str, limit: int
+) -> ranking.Ranking:
+    """Rank the candidates at the snapshot's moment (pure: the inputs are loaded)."""
+    since = snap.computed_at - ranking.DEFAULT_RANKING.analysis_window
+    return ranking.rank_workouts(
+        inputs.pool,
+        muscle_recovery(snap, inputs.names, experience),
+        now=snap.computed_at,
+        last_done={key: at for key, at in inputs.done.items() if at >= since},
+        scheduled=scheduled_key(inputs.plan),
+        limit=limit,
+    )
+
+
 async def recommend(
     *, session: AsyncSession, user: User, limit: int
 ) -> tuple[recovery.Snapshot, ranking.Ranking]:
     """Rank today's candidate workouts by recovery, weekly volume, repetition and schedule."""
-    snap = await recovery.snapshot(session=session, user=user)
-    plan = await day_plan(session=session, user=user, on=local_today(user, snap.computed_at))
-    pool = await candidates(session=session, user=user, program_id=plan.program_id)
-    muscles = await muscle_recovery(session=session, user=user, snapshot=snap)
-    done = await last_done(
-        session=session, user=user, since=snap.computed_at - ranking.DEFAULT_RANKING.analysis_window
-    )
-    result = ranking.rank_workouts(
-        pool,
-        muscles,
-        now=snap.computed_at,
-        last_done=done,
-        scheduled=scheduled_key(plan),
-        limit=limit,
-    )
-    return snap, result
+    inputs = await recovery.load_inputs(session, user.id)
+    plan_inputs = await load_plan_inputs(session, user, inputs)
+    snap = recovery.snapshot_of(inputs, user.experience, inputs.loaded_at)
+    if snap is None:  # a log ahead of the clock: rebuilt from the history
+        snap = await recovery.snapshot(session=session, user=user, at=inputs.loaded_at)
+    return snap, recommend_from(snap, plan_inputs, user.experience, limit)
 
 
 def recovery_fit(candidate: ranking.Candidate, scores: dict[str, float]) -> float:

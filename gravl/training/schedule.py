@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, select, update
@@ -19,7 +19,12 @@ from gravl.errors import NotFound
 from gravl.training.models import Enrollment, Program, WorkoutSwap
 
 
-def local_today(user: User, now: datetime | None = None) -> date:
+class Zoned(Protocol):
+    @property
+    def timezone(self) -> str: ...
+
+
+def local_today(user: Zoned, now: datetime | None = None) -> date:
     """The lifter's calendar date: what "today" means is set by their timezone."""
     return (now or utcnow()).astimezone(ZoneInfo(user.timezone)).date()
 
