@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
@@ -20,6 +20,8 @@ from sqlalchemy.types import TypeDecorator
 
 from gravl.config import Settings
 from gravl.errors import GravlError
+
+T = TypeVar("T")
 
 # Alembic needs named constraints to alter SQLite tables (batch mode) and to drop them anywhere.
 NAMING_CONVENTION = {
@@ -132,6 +134,17 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+
+
+async def read_only(request: Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in a session of its own that commits nothing.
+
+    For hot read routes: ``SessionDep`` is a generator dependency, which FastAPI runs in an exit
+    stack under a cancel scope, costing as much as the rest of a cached read.
+    """
+    database: Database = request.app.state.database
+    async with database.sessionmaker() as session:
+        return await work(session)
 
 
 # scope="function": commit before the response is sent, so a failed commit is never acknowledged.

@@ -6,8 +6,9 @@ loaded it. Every write to the lifter's training data replaces that tag in its ow
 whether the entry still describes the database. The load happens after the tag was read, so an
 entry is never older than its tag; a write racing the load at worst costs one more load.
 
-Entries also expire after ``MAX_AGE_S``, so data shared by every lifter (built-in exercises'
-muscles and names, reloaded by ``gravl seed``) is never older than the built-in catalog cache.
+Entries also expire after their slot's ``max_age_s`` (at most ``MAX_AGE_S``), so data shared by
+every lifter (built-in exercises' muscles and names, reloaded by ``gravl seed``) is never older
+than the built-in catalog cache, and a rendered answer never older than its slot allows.
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ class Slot(Generic[T]):
 
     name: str
     max_entries: int = 2_000
+    max_age_s: float = MAX_AGE_S
 
 
 class VersionedCache(Generic[T]):
     """Least recently used entries by lifter id, each tagged with a data version."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, max_age_s: float = MAX_AGE_S) -> None:
         self._max_entries = max_entries
+        self._max_age_s = max_age_s
         self._entries: OrderedDict[int, tuple[int, float, T]] = OrderedDict()
 
     def get(self, lifter: Lifter) -> T | None:
@@ -50,7 +53,7 @@ class VersionedCache(Generic[T]):
         if entry is None:
             return None
         version, loaded, value = entry
-        if version != lifter.data_version or time.monotonic() - loaded > MAX_AGE_S:
+        if version != lifter.data_version or time.monotonic() - loaded > self._max_age_s:
             del self._entries[lifter.id]
             return None
         self._entries.move_to_end(lifter.id)
@@ -75,7 +78,7 @@ class LifterCaches:
     def of(self, slot: Slot[T]) -> VersionedCache[T]:
         cache = self._caches.get(slot.name)
         if cache is None:
-            cache = self._caches[slot.name] = VersionedCache(slot.max_entries)
+            cache = self._caches[slot.name] = VersionedCache(slot.max_entries, slot.max_age_s)
         return cast(VersionedCache[T], cache)
 
     def clear(self) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.dependencies import CurrentUser, OptionalUser
+from gravl.auth.lifter import OptionalLifter
+from gravl.auth.models import User
 from gravl.catalog import service
 from gravl.catalog.muscles import MUSCLE_GROUPS
 from gravl.catalog.schemas import (
@@ -18,9 +21,10 @@ from gravl.catalog.schemas import (
     ExercisePage,
     MuscleGroupOut,
 )
-from gravl.db import SessionDep
+from gravl.db import SessionDep, read_only
 from gravl.errors import ValidationFailed
 from gravl.ids import IdPath
+from gravl.lifter_cache import Slot, cached, read
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -39,8 +43,8 @@ async def muscle_groups(session: SessionDep) -> list[MuscleGroupOut]:
 
 @router.get("/exercises", response_model=ExercisePage)
 async def list_exercises(
-    session: SessionDep,
-    user: OptionalUser,
+    request: Request,
+    lifter: OptionalLifter,
     q: Annotated[str | None, Query(max_length=100, pattern="^[^\x00]*$")] = None,
     muscle: MuscleSlug = None,
     equipment: Equipment | None = None,
@@ -49,16 +53,19 @@ async def list_exercises(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ExercisePage | Response:
     """Search the catalog (and, with a token, your custom exercises)."""
-    if user is None or not await service.has_custom_exercises(session=session, user=user):
+    if lifter is None or not await cached(request, lifter, HAS_CUSTOM, _has_custom):
         # The hot path: built-ins only, from the worker's cache, already serialised.
-        page, total = await service.builtin_page(
-            session=session,
-            q=q,
-            muscle=muscle,
-            equipment=equipment,
-            category=category,
-            limit=limit,
-            offset=offset,
+        page, total = await read_only(
+            request,
+            lambda session: service.builtin_page(
+                session=session,
+                q=q,
+                muscle=muscle,
+                equipment=equipment,
+                category=category,
+                limit=limit,
+                offset=offset,
+            ),
         )
         body = b'{"items":[%b],"total":%d,"limit":%d,"offset":%d}' % (
             b",".join(page),
@@ -67,22 +74,35 @@ async def list_exercises(
             offset,
         )
         return Response(body, media_type="application/json")
-    items, total = await service.list_exercises(
-        session=session,
-        user=user,
-        q=q,
-        muscle=muscle,
-        equipment=equipment,
-        category=category,
-        limit=limit,
-        offset=offset,
-    )
-    return ExercisePage(
-        items=[ExerciseOut.model_validate(e) for e in items],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+
+    async def page_of_all(session: AsyncSession, user: User) -> ExercisePage:
+        items, total = await service.list_exercises(
+            session=session,
+            user=user,
+            q=q,
+            muscle=muscle,
+            equipment=equipment,
+            category=category,
+            limit=limit,
+            offset=offset,
+        )
+        return ExercisePage(
+            items=[ExerciseOut.model_validate(e) for e in items],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
+
+    return await read(request, lifter, page_of_all)
+
+
+# Whether a lifter has custom exercises, per data version: most have none, and then the list is
+# the built-ins alone, served pre-serialised from the worker's cache.
+HAS_CUSTOM = Slot[bool]("has-custom-exercises")
+
+
+async def _has_custom(session: AsyncSession, user: User) -> bool:
+    return await service.has_custom_exercises(session=session, user=user)
 
 
 @router.get("/exercises/{exercise_id}", response_model=ExerciseOut)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from fastapi import Request
 
 from gravl.auth.lifter import Lifter
@@ -14,6 +17,26 @@ from gravl.recovery import service as recovery
 from gravl.training.schedule import local_today
 
 PLAN_INPUTS = Slot[PlanInputs]("plan-inputs")
+# Rendered answers by ``limit``: kept while the data version holds, at most ``MAX_AGE_S``.
+ANSWERS = Slot[dict[int, bytes]]("smart-workout-answers")
+Render = Callable[[recovery.Snapshot, ranking.Ranking], bytes]
+
+
+async def answer(request: Request, lifter: Lifter, limit: int, render: Render) -> bytes:
+    """The rendered recommendation for ``limit``, recomputed when the data or the minute moved.
+
+    Recovery moves by a fraction of a point a minute, and the reasons speak in hours and days,
+    so an answer a minute old says what a new one would; a write makes a new one at once.
+    """
+    cache = cast(LifterCaches, request.app.state.lifter_caches).of(ANSWERS)
+    answers = cache.get(lifter)
+    if answers is None:
+        answers = {}
+        cache.put(lifter, answers)
+    body = answers.get(limit)
+    if body is None:
+        body = answers[limit] = render(*await recommend(request, lifter, limit))
+    return body
 
 
 async def recommend(

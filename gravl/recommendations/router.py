@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from gravl.auth.lifter import CurrentLifter
 from gravl.observability.metrics import RECOMMENDATIONS_SERVED
 from gravl.recommendations import cached
-from gravl.recommendations.ranking import DEFAULT_RANKING
+from gravl.recommendations.ranking import DEFAULT_RANKING, Ranking
 from gravl.recommendations.schemas import (
     ExclusionOut,
     RecommendationContext,
@@ -17,6 +17,7 @@ from gravl.recommendations.schemas import (
     RecommendedTarget,
     SmartWorkoutOut,
 )
+from gravl.recovery.service import Snapshot
 from gravl.training.schemas import WorkoutRef
 
 router = APIRouter(prefix="/api/recommendations", tags=["recommendations"])
@@ -30,9 +31,17 @@ def _ref(workout: object) -> WorkoutRef:
 async def smart_workout(
     request: Request, lifter: CurrentLifter, limit: Annotated[int, Query(ge=1, le=10)] = 3
 ) -> Response:
-    """The best workouts for today, each with the reasons and numbers behind it."""
-    snap, ranking = await cached.recommend(request, lifter, limit)
+    """The best workouts for today, each with the reasons and numbers behind it.
+
+    An answer is kept for up to a minute while the lifter's data is unchanged (``generated_at``
+    says when it was computed); any write of theirs shows in the next answer.
+    """
     RECOMMENDATIONS_SERVED.inc()
+    body = await cached.answer(request, lifter, limit, _render)
+    return Response(body, media_type="application/json")
+
+
+def _render(snap: Snapshot, ranking: Ranking) -> bytes:
     body = SmartWorkoutOut(
         generated_at=snap.computed_at,
         analysis_window_days=DEFAULT_RANKING.analysis_window.days,
@@ -64,4 +73,4 @@ async def smart_workout(
         excluded=[ExclusionOut(workout=_ref(e.workout), reason=e.reason) for e in ranking.excluded],
     )
     # Already validated: a plain Response skips FastAPI's second validation of the model.
-    return Response(body.model_dump_json(), media_type="application/json")
+    return body.model_dump_json().encode()

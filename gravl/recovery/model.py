@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
@@ -100,12 +101,12 @@ class RecoveryConstants:
         if missing:
             raise ValueError(f"recovery_hours lacks {sorted(missing)}")
 
-    @property
+    @cached_property  # on every score: computed once per constants object
     def f_ref(self) -> float:
         """Fatigue at which the score is 100/e: 10 / ln 10 by default."""
         return self.reference_session_fatigue / math.log(100.0 / self.reference_session_score)
 
-    @property
+    @cached_property
     def tau_divisor(self) -> float:
         """T_m / tau: ln(ln 10 / ln(10/9)) ~ 3.0844 by default."""
         return math.log(self.reference_session_fatigue / fatigue_for_score(self.ready_score, self))
@@ -235,10 +236,7 @@ def tau_hours(
 
 def decay(state: MuscleState, to: datetime, tau: float) -> MuscleState:
     """Return the state at `to` when nothing happens in between."""
-    elapsed = _hours(state.at, to)
-    if elapsed < 0:
-        raise ValueError("cannot decay a state backwards in time; recompute instead")
-    return replace(state, fatigue=state.fatigue * math.exp(-elapsed / tau), at=to)
+    return replace(state, fatigue=_decayed(state, to, tau), at=to)
 
 
 def apply_set(state: MuscleState, x: float, at: datetime, tau: float) -> MuscleState:
@@ -358,7 +356,20 @@ def ready_at(
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
 ) -> datetime | None:
     """Return when the score reaches `ready_score` without new sets (None when it has)."""
-    fatigue = decay(state, now, tau).fatigue
+    return _ready_after(_decayed(state, now, tau), now, tau, constants)
+
+
+def _decayed(state: MuscleState, to: datetime, tau: float) -> float:
+    """`decay(state, to, tau).fatigue` without building the state (the hot read path)."""
+    elapsed = _hours(state.at, to)
+    if elapsed < 0:
+        raise ValueError("cannot decay a state backwards in time; recompute instead")
+    return state.fatigue * math.exp(-elapsed / tau)
+
+
+def _ready_after(
+    fatigue: float, now: datetime, tau: float, constants: RecoveryConstants
+) -> datetime | None:
     if recovery_score(fatigue, constants) >= constants.ready_score:
         return None
     ready_fatigue = fatigue_for_score(constants.ready_score, constants)
@@ -445,7 +456,8 @@ def muscle_report(
 ) -> MuscleReport:
     """Describe one muscle at `at` from its state (not later than `at`) and its recent sets."""
     tau = tau_hours(muscle, experience, state.k, constants)
-    score = recovery_score(decay(state, at, tau).fatigue, constants)
+    fatigue = _decayed(state, at, tau)
+    score = recovery_score(fatigue, constants)
     return MuscleReport(
         muscle=muscle,
         recovery_score=score,
@@ -454,5 +466,5 @@ def muscle_report(
         sets_last_7_days=effective_sets(
             recent_sets, muscle, at - constants.sets_window, at, constants
         ),
-        ready_at=ready_at(state, at, tau, constants),
+        ready_at=_ready_after(fatigue, at, tau, constants),
     )

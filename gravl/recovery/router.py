@@ -15,6 +15,7 @@ from gravl.db import SessionDep
 from gravl.recovery import cached, service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
+from gravl.recovery.service import Snapshot
 
 router = APIRouter(prefix="/api/recovery", tags=["recovery"])
 
@@ -37,11 +38,22 @@ async def muscle_groups(
     lifter: CurrentLifter,
     at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
 ) -> Response:
-    """How recovered each of the 17 muscle groups is, and when each will be ready."""
-    snap = await cached.snapshot(request, lifter, at)
+    """How recovered each of the 17 muscle groups is, and when each will be ready.
+
+    Without ``at``, an answer is kept up to ten seconds while the lifter's data is unchanged
+    (``computed_at`` says when it was computed); any write of theirs shows at once.
+    """
+    if at is None:
+        body = await cached.answer(request, lifter, _render)
+    else:
+        body = _render(await cached.snapshot(request, lifter, at))
+    return Response(body, media_type="application/json")
+
+
+def _render(snap: Snapshot) -> bytes:
     body = RecoveryOut(computed_at=snap.computed_at, muscle_groups=[_out(r) for r in snap.reports])
     # Already validated: a plain Response skips FastAPI's second validation of the model.
-    return Response(body.model_dump_json(), media_type="application/json")
+    return body.model_dump_json().encode()
 
 
 @router.get("/most-recovered", response_model=RecoveryOut)

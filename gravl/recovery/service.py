@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -251,6 +252,11 @@ class RecoveryInputs:
     # any moment from ``loaded_at`` on finds its window here.
     sets: list[SetRecord]
 
+    @cached_property
+    def by_muscle(self) -> dict[str, list[SetRecord]]:
+        """``sets`` grouped by the muscles they touch, once per load rather than per read."""
+        return sets_by_muscle(self.sets)
+
 
 # Later than any set: a load keeps sets logged ahead of the clock.
 _END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
@@ -275,7 +281,7 @@ def snapshot_of(inputs: RecoveryInputs, experience: str, when: datetime) -> Snap
         return None
     start = when - C.sets_window
     recent = [s for s in inputs.sets if start < s.performed_at <= when]
-    touching = sets_by_muscle(recent)
+    touching = inputs.by_muscle  # muscle_report counts only those inside the window
     level: Experience = experience  # type: ignore[assignment]  # validated on the way in
     reports = [
         muscle_report(
