@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
-        app.state.lifter_reader = LifterReader(app.state.database, pool_size=settings.db_pool_size)
+        app.state.lifter_reader = LifterReader(
+            app.state.database, pool_size=settings.db_read_pool_size
+        )
         app.state.lifter_caches = LifterCaches()
         stop_pool_sampling = start_pool_sampling(app.state.database.engine)
         try:
