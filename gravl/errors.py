@@ -49,6 +49,7 @@ class GravlError(Exception):
 
     status = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(
         self, message: str, *, details: list[dict[str, Any]] | None = None, commit: bool = False
@@ -89,6 +90,8 @@ class RateLimited(GravlError):
     status = 429
     code = "rate_limited"
 
+    retry_after: int
+
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = max(1, retry_after)
@@ -97,6 +100,7 @@ class RateLimited(GravlError):
 class Unavailable(GravlError):
     status = 503
     code = "unavailable"
+    retry_after = 5
 
 
 _STATUS_CODES = {
@@ -160,7 +164,7 @@ def validation_details(errors: Any) -> list[dict[str, Any]]:
 
 async def _gravl_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GravlError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
