@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gravl.recovery.model import (
@@ -212,11 +212,29 @@ def test_insertion_order_never_matters(
     )
 
 
+def _chest_set(at: datetime) -> SetRecord:
+    return SetRecord(
+        performed_at=at,
+        exercise_id=1,
+        primary=("chest",),
+        secondary=("abdominals",),
+        reps=1,
+        rpe=None,
+        set_type="normal",
+        duration_s=None,
+        novel=False,
+    )
+
+
 @settings(deadline=None)
 @given(hard_sets)
+# Found by hypothesis: a second set exactly a week after the first, inside the probes' window.
+@example([_chest_set(T0 + timedelta(days=2)), _chest_set(T0 + timedelta(days=9))])
 def test_no_jump_at_the_seven_day_window_boundary(sets: list[SetRecord]) -> None:
     for s in sets:
         boundary = s.performed_at + C.sets_window
+        if any(abs(o.performed_at - boundary) <= timedelta(seconds=1) for o in sets):
+            continue  # another set lands between the two probes: that jump is real
         before = score_at(list(sets), "chest", boundary - timedelta(seconds=1))
         after = score_at(list(sets), "chest", boundary + timedelta(seconds=1))
         assert abs(after - before) < 0.5
