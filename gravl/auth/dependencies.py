@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gravl.auth.models import User
-from gravl.auth.security import decode_access_token
+from gravl.auth.tokens import TokenCache
 from gravl.config import Settings
 from gravl.db import SessionDep
 from gravl.errors import Unauthorized
@@ -28,11 +28,12 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 async def optional_user(
-    request: Request, session: SessionDep, settings: SettingsDep, credentials: Credentials
+    request: Request, session: SessionDep, credentials: Credentials
 ) -> User | None:
     if credentials is None:
         return None
-    user_id = decode_access_token(settings, credentials.credentials)
+    tokens: TokenCache = request.app.state.token_cache
+    user_id = tokens.user_id(credentials.credentials)
     user = await session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise Unauthorized("access token is invalid or expired")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import asyncpg
 from fastapi import Depends, Request
@@ -23,6 +23,17 @@ from gravl.auth.models import User, new_data_version
 from gravl.auth.tokens import TokenCache
 from gravl.db import Database
 from gravl.errors import Unauthorized, Unavailable
+
+
+class LifterRef(Protocol):
+    """What the training write services need of the caller; ``User`` and ``Lifter`` both fit."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def experience(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.dependencies import CurrentUser
-from gravl.auth.models import User
+from gravl.auth.lifter import CurrentLifter, LifterRef
 from gravl.db import SessionDep, utcnow
 from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
@@ -47,7 +47,7 @@ def log_out(log: WorkoutLog, recovery_scores: list[MuscleRecoveryOut] | None = N
     )
 
 
-async def _with_recovery(session: AsyncSession, user: User, log: WorkoutLog) -> LogOut:
+async def _with_recovery(session: AsyncSession, user: LifterRef, log: WorkoutLog) -> LogOut:
     """The log plus the recovery of the muscles it touched, as of now."""
     primary, secondary = (await exercise_muscles(session, [log.exercise_id]))[log.exercise_id]
     scores = await recovery.scores(session=session, user=user)
@@ -67,7 +67,7 @@ async def _with_recovery(session: AsyncSession, user: User, log: WorkoutLog) -> 
 async def create_log(
     data: LogIn,
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Log a performed exercise with its sets; recovery updates in the same transaction."""

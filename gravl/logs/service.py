@@ -8,15 +8,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from gravl.auth.lifter import begin_lifter_write
+from gravl.auth.lifter import LifterRef, begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog import cache as catalog_cache
 from gravl.catalog.models import Exercise
@@ -78,20 +79,27 @@ def _check_time(performed_at: datetime) -> None:
 
 
 # Built once, like the recovery reads: statement construction costs more than its query.
-_VISIBLE_EXERCISE = select(Exercise).where(
+_VISIBLE_EXERCISE_NAME = select(Exercise.name).where(
     Exercise.id == bindparam("exercise_id"),
     or_(Exercise.owner_id.is_(None), Exercise.owner_id == bindparam("user_id")),
 )
+_LOGS = cast(Table, WorkoutLog.__table__)
+_SETS = cast(Table, LogSet.__table__)
+_INSERT_LOG = insert(_LOGS).returning(_LOGS.c.id)
+_INSERT_SETS = insert(_SETS)
 
 
-async def _visible_exercise(*, session: AsyncSession, user: User, exercise_id: int) -> Exercise:
-    """The exercise a log names, if the lifter may see it (its muscles come from the cache)."""
-    exercise: Exercise | None = await session.scalar(
-        _VISIBLE_EXERCISE, {"exercise_id": exercise_id, "user_id": user.id}
-    )
-    if exercise is None:
+async def _visible_exercise_name(*, session: AsyncSession, user_id: int, exercise_id: int) -> str:
+    """The name of the exercise a log names, if the lifter may see it (built-ins from the
+    worker's cache)."""
+    name = (await catalog_cache.builtins(session)).names.get(exercise_id)
+    if name is None:
+        name = await session.scalar(
+            _VISIBLE_EXERCISE_NAME, {"exercise_id": exercise_id, "user_id": user_id}
+        )
+    if name is None:
         raise NotFound(f"exercise {exercise_id} not found")
-    return exercise
+    return name
 
 
 async def _check_workouts(session: AsyncSession, workout_ids: set[int]) -> None:
@@ -104,7 +112,7 @@ async def _check_workouts(session: AsyncSession, workout_ids: set[int]) -> None:
 
 
 async def _resolve_references(
-    *, session: AsyncSession, user: User, data: LogIn, performed_at: datetime
+    *, session: AsyncSession, user: LifterRef, data: LogIn, performed_at: datetime
 ) -> tuple[str, int | None, int | None]:
     """Check every workout id the log names; derive ``custom_workout_id``,
     ``swapped_from_id`` and ``source_type`` when the client left them out."""
@@ -161,7 +169,7 @@ async def _resolve_references(
 
 
 async def create_log(
-    *, session: AsyncSession, user: User, data: LogIn, idempotency_key: str | None = None
+    *, session: AsyncSession, user: LifterRef, data: LogIn, idempotency_key: str | None = None
 ) -> Created:
     """Store a performed exercise and update recovery in the same transaction."""
     digest = request_hash(data) if idempotency_key else None
@@ -175,13 +183,17 @@ async def create_log(
     # In UTC, as the database hands it back: the response is built from this object.
     performed_at = (data.performed_at or now).astimezone(UTC)
     _check_time(performed_at)
-    exercise = await _visible_exercise(session=session, user=user, exercise_id=data.exercise_id)
+    exercise_name = await _visible_exercise_name(
+        session=session, user_id=user.id, exercise_id=data.exercise_id
+    )
     source, custom_workout_id, swapped_from = await _resolve_references(
         session=session, user=user, data=data, performed_at=performed_at
     )
+    # A plain object for the response and the recovery update; written with Core statements
+    # below, since the ORM's unit of work was the largest cost of a log (docs/PERFORMANCE.md).
     log = WorkoutLog(
         user_id=user.id,
-        exercise_id=exercise.id,
+        exercise_id=data.exercise_id,
         performed_at=performed_at,
         source_type=source,
         workout_id=data.workout_id,
@@ -191,32 +203,43 @@ async def create_log(
         notes=data.notes,
         idempotency_key=idempotency_key,
         request_hash=digest,
+        import_id=None,
         created_at=now,
         updated_at=now,
     )
-    log.sets = _set_rows(data.sets)
-    _summarise(log, log.sets)
+    sets = _set_rows(data.sets)
+    _summarise(log, sets)
+    row = {column.key: getattr(log, column.key) for column in _LOGS.columns if column.key != "id"}
     if idempotency_key is None:
-        session.add(log)
-        await session.flush()
+        log_id = await session.scalar(_INSERT_LOG, row)
     else:
         try:
             async with session.begin_nested():
-                session.add(log)
-                await session.flush()
+                log_id = await session.scalar(_INSERT_LOG, row)
         except IntegrityError:
             # A parallel retry with the same key committed first: answer as that retry would.
             replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
             if replay is None:
                 raise
             return Created(replay, replayed=True)
-    set_committed_value(log, "exercise", exercise)
+    assert log_id is not None
+    log.id = log_id
+    await session.execute(
+        _INSERT_SETS,
+        [
+            {column.key: getattr(s, column.key) for column in _SETS.columns if column.key != "id"}
+            | {"log_id": log_id}
+            for s in sets
+        ],
+    )
+    set_committed_value(log, "sets", sets)
+    set_committed_value(log, "exercise", Exercise(id=data.exercise_id, name=exercise_name))
     states = await recovery.log_added(session=session, user=user, log=log)
     return Created(log, replayed=False, recovery=states)
 
 
 async def _replay(
-    *, session: AsyncSession, user: User, key: str, digest: str | None
+    *, session: AsyncSession, user: LifterRef, key: str, digest: str | None
 ) -> WorkoutLog | None:
     log = await session.scalar(
         select(WorkoutLog)

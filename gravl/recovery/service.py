@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import Executable
 
-from gravl.auth.lifter import begin_lifter_write
+from gravl.auth.lifter import LifterRef, begin_lifter_write
 from gravl.auth.models import User
 from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.db import utcnow
@@ -45,7 +48,7 @@ C = DEFAULT_CONSTANTS
 HISTORY_SPAN = C.recompute_horizon
 
 
-def _experience(user: User) -> Experience:
+def _experience(user: LifterRef) -> Experience:
     return user.experience  # type: ignore[return-value]  # validated on the way in
 
 
@@ -99,18 +102,21 @@ def _store(
 
 
 async def log_added(
-    *, session: AsyncSession, user: User, log: WorkoutLog
+    *, session: AsyncSession, user: LifterRef, log: WorkoutLog
 ) -> dict[str, MuscleState]:
     """Fold a new log into the state; recompute instead when it lands before the state.
 
     The caller holds the user's lock (``begin_lifter_write``). Returns the touched muscles'
-    new states.
+    new states. Read and written with Core statements: this runs on every log.
     """
     muscles = await history.exercise_muscles(session, [log.exercise_id])
     primary, secondary = muscles[log.exercise_id]
     touched = set(primary) | set(secondary)
-    rows = await _rows(session, user.id, touched)
-    if any(row.state_at > log.performed_at for row in rows.values()):
+    if not touched:
+        return {}
+    stored = await _states_of(session, user.id, touched)
+    if any(state.at > log.performed_at for state in stored.values()):
+        rows = await _rows(session, user.id, touched)
         await _recompute(session=session, user=user, muscles=touched, rows=rows)
         return {m: _state(rows[m], log.performed_at) for m in touched}
     earlier = await history.previous_done(session, user.id, [log.exercise_id], log.performed_at)
@@ -130,14 +136,62 @@ async def log_added(
         )
         for s in log.sets
     ]
-    for muscle in touched:
-        state = _state(rows.get(muscle), log.performed_at)
+    loads = [stimulus(record) for record in records]
+    states: dict[str, MuscleState] = {}
+    for muscle in sorted(touched):
+        state = stored.get(muscle) or MuscleState(fatigue=0.0, at=log.performed_at)
         tau = tau_hours(muscle, _experience(user), state.k)
-        for record in records:
-            state = apply_set(state, stimulus(record).get(muscle, 0.0), log.performed_at, tau)
-        _store(session, rows, user.id, muscle, state)
-    await session.flush()
-    return {m: _state(rows[m], log.performed_at) for m in touched}
+        for load in loads:
+            state = apply_set(state, load.get(muscle, 0.0), log.performed_at, tau)
+        states[muscle] = state
+    await _save_states(session, user.id, states)
+    return states
+
+
+async def _states_of(
+    session: AsyncSession, user_id: int, muscles: Iterable[str]
+) -> dict[str, MuscleState]:
+    rows = await session.execute(_STATES_OF, {"user_id": user_id, "muscles": sorted(muscles)})
+    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
+
+
+_STATE_TABLE = cast(Table, MuscleGroupRecovery.__table__)
+_STATES_OF = _STATE_ROWS.where(
+    MuscleGroupRecovery.muscle_group.in_(bindparam("muscles", expanding=True))
+)
+_UPSERTS: dict[str, Executable] = {}
+
+
+def _upsert(dialect: str) -> Executable:
+    """INSERT ... ON CONFLICT DO UPDATE of state rows, for PostgreSQL or SQLite."""
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(_STATE_TABLE)
+        changed = ("fatigue", "state_at", "k", "last_trained_at", "updated_at")
+        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[_STATE_TABLE.c.user_id, _STATE_TABLE.c.muscle_group],
+            set_={name: statement.excluded[name] for name in changed},
+        )
+    return found
+
+
+async def _save_states(session: AsyncSession, user_id: int, states: dict[str, MuscleState]) -> None:
+    """Write the given muscles' states in one statement, inserting rows not there yet."""
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "muscle_group": muscle,
+            "fatigue": state.fatigue,
+            "state_at": state.at,
+            "k": state.k,
+            "last_trained_at": state.last_trained_at,
+            "updated_at": now,
+        }
+        for muscle, state in states.items()
+    ]
+    await session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
 async def history_changed(*, session: AsyncSession, user: User, muscles: Iterable[str]) -> None:
@@ -151,7 +205,7 @@ async def history_changed(*, session: AsyncSession, user: User, muscles: Iterabl
 async def _recompute(
     *,
     session: AsyncSession,
-    user: User,
+    user: LifterRef,
     muscles: set[str],
     rows: dict[str, MuscleGroupRecovery],
 ) -> None:
@@ -335,7 +389,7 @@ def sets_by_muscle(sets: Iterable[SetRecord]) -> dict[str, list[SetRecord]]:
 
 
 def scores_of(
-    states: dict[str, MuscleState], user: User, muscles: Iterable[str], when: datetime
+    states: dict[str, MuscleState], user: LifterRef, muscles: Iterable[str], when: datetime
 ) -> dict[str, float]:
     """Unrounded recovery score of each muscle at ``when``, from its stored state."""
     result = {}
@@ -349,7 +403,7 @@ def scores_of(
 
 
 async def scores(
-    *, session: AsyncSession, user: User, at: datetime | None = None
+    *, session: AsyncSession, user: LifterRef, at: datetime | None = None
 ) -> dict[str, float]:
     """Unrounded recovery score per muscle, from the state rows alone."""
     when = at or utcnow()
