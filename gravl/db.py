@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -120,9 +121,9 @@ class Database:
         await self.engine.dispose()
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: commit once when the handler succeeds, else roll back."""
-    database: Database = request.app.state.database
+@asynccontextmanager
+async def transaction(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session whose work commits when the block succeeds and rolls back otherwise."""
     async with database.sessionmaker() as session:
         try:
             yield session
@@ -134,6 +135,12 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request: commit once when the handler succeeds, else roll back."""
+    async with transaction(request.app.state.database) as session:
+        yield session
 
 
 async def read_only(request: Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, cast
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.dependencies import Credentials
@@ -50,11 +50,12 @@ _LIFTER = select(*_COLUMNS).where(User.id == bindparam("user_id"))
 # PostgreSQL reads it over asyncpg directly: an ORM session's checkout, BEGIN and COMMIT cost
 # four times the query itself (docs/PERFORMANCE.md).
 _LIFTER_SQL = "SELECT id, experience, timezone, units, data_version FROM users WHERE id = $1"
+# On the table, not the entity: an ORM UPDATE runs the bulk-update machinery on every write.
+_USERS = cast(Table, User.__table__)
 _BUMP = (
-    update(User)
-    .where(User.id == bindparam("user_id"))
+    update(_USERS)
+    .where(_USERS.c.id == bindparam("user_id"))
     .values(data_version=bindparam("version"))
-    .returning(User.id)
 )
 # What a dropped or refused PostgreSQL connection raises in asyncpg.
 _CONNECTION_ERRORS = (

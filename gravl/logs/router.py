@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.dependencies import CurrentUser
 from gravl.auth.lifter import CurrentLifter, LifterRef
-from gravl.db import SessionDep, utcnow
+from gravl.db import SessionDep, transaction, utcnow
 from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
 from gravl.logs.models import WorkoutLog
@@ -65,18 +65,21 @@ async def _with_recovery(session: AsyncSession, user: LifterRef, log: WorkoutLog
     responses={200: {"model": LogOut, "description": "An Idempotency-Key retry: the stored log"}},
 )
 async def create_log(
+    request: Request,
     data: LogIn,
-    session: SessionDep,
     user: CurrentLifter,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Log a performed exercise with its sets; recovery updates in the same transaction."""
-    created = await service.create_log(
-        session=session, user=user, data=data, idempotency_key=idempotency_key
-    )
-    if created.recovery is None:
-        body = await _with_recovery(session, user, created.log)
-    else:
+    # Its own transaction rather than SessionDep (a generator dependency, costly on every
+    # log); it commits before the response exists, so a failed commit is never acknowledged.
+    async with transaction(request.app.state.database) as session:
+        created = await service.create_log(
+            session=session, user=user, data=data, idempotency_key=idempotency_key
+        )
+        if created.recovery is None:
+            body = await _with_recovery(session, user, created.log)
+    if created.recovery is not None:
         LOGS_CREATED.inc()
         # The touched muscles' states are in hand: no second read of the state rows.
         scores = recovery.scores_of(created.recovery, user, created.recovery, utcnow())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.catalog import cache as catalog_cache
@@ -23,34 +24,37 @@ async def exercise_muscles(
 
 
 # Built once: constructing a statement and its cache key costs more Python than running it,
-# and these run on every recovery read and every log.
+# and these run on every recovery read and every log. On the tables, not the entities:
+# plain-column reads need no ORM compilation.
+_LOGS = cast(Table, WorkoutLog.__table__)
+_SETS = cast(Table, LogSet.__table__)
 _PREVIOUS_DONE = (
-    select(WorkoutLog.exercise_id, func.max(WorkoutLog.performed_at))
+    select(_LOGS.c.exercise_id, func.max(_LOGS.c.performed_at))
     .where(
-        WorkoutLog.user_id == bindparam("user_id"),
-        WorkoutLog.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
-        WorkoutLog.performed_at < bindparam("before"),
-        WorkoutLog.performed_at >= bindparam("since"),
+        _LOGS.c.user_id == bindparam("user_id"),
+        _LOGS.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
+        _LOGS.c.performed_at < bindparam("before"),
+        _LOGS.c.performed_at >= bindparam("since"),
     )
-    .group_by(WorkoutLog.exercise_id)
+    .group_by(_LOGS.c.exercise_id)
 )
 _SETS_BETWEEN = (
     select(
-        WorkoutLog.id,
-        WorkoutLog.exercise_id,
-        WorkoutLog.performed_at,
-        LogSet.reps,
-        LogSet.rpe,
-        LogSet.set_type,
-        LogSet.duration_s,
+        _LOGS.c.id,
+        _LOGS.c.exercise_id,
+        _LOGS.c.performed_at,
+        _SETS.c.reps,
+        _SETS.c.rpe,
+        _SETS.c.set_type,
+        _SETS.c.duration_s,
     )
-    .join(LogSet, LogSet.log_id == WorkoutLog.id)
+    .join(_SETS, _SETS.c.log_id == _LOGS.c.id)
     .where(
-        WorkoutLog.user_id == bindparam("user_id"),
-        WorkoutLog.performed_at > bindparam("start"),
-        WorkoutLog.performed_at <= bindparam("end"),
+        _LOGS.c.user_id == bindparam("user_id"),
+        _LOGS.c.performed_at > bindparam("start"),
+        _LOGS.c.performed_at <= bindparam("end"),
     )
-    .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
+    .order_by(_LOGS.c.performed_at, _LOGS.c.id, _SETS.c.position)
 )
 
 

@@ -63,13 +63,15 @@ _STATE_ROWS_OF = select(MuscleGroupRecovery).where(
     MuscleGroupRecovery.user_id == bindparam("user_id"),
     MuscleGroupRecovery.muscle_group.in_(bindparam("muscles", expanding=True)),
 )
+# Plain-column reads on the table: selecting entity attributes compiles through the ORM.
+_STATE_TABLE = cast(Table, MuscleGroupRecovery.__table__)
 _STATE_ROWS = select(
-    MuscleGroupRecovery.muscle_group,
-    MuscleGroupRecovery.fatigue,
-    MuscleGroupRecovery.state_at,
-    MuscleGroupRecovery.k,
-    MuscleGroupRecovery.last_trained_at,
-).where(MuscleGroupRecovery.user_id == bindparam("user_id"))
+    _STATE_TABLE.c.muscle_group,
+    _STATE_TABLE.c.fatigue,
+    _STATE_TABLE.c.state_at,
+    _STATE_TABLE.c.k,
+    _STATE_TABLE.c.last_trained_at,
+).where(_STATE_TABLE.c.user_id == bindparam("user_id"))
 
 
 async def _rows(
@@ -155,9 +157,8 @@ async def _states_of(
     return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
 
 
-_STATE_TABLE = cast(Table, MuscleGroupRecovery.__table__)
 _STATES_OF = _STATE_ROWS.where(
-    MuscleGroupRecovery.muscle_group.in_(bindparam("muscles", expanding=True))
+    _STATE_TABLE.c.muscle_group.in_(bindparam("muscles", expanding=True))
 )
 _UPSERTS: dict[str, Executable] = {}
 
