@@ -57,12 +57,16 @@ _BUMP = (
     .where(_USERS.c.id == bindparam("user_id"))
     .values(data_version=bindparam("version"))
 )
-# What a dropped or refused PostgreSQL connection raises in asyncpg.
+# What a dropped or refused PostgreSQL connection raises in asyncpg: the socket's errors, class
+# 08 (connection exceptions), class 57 (the server shutting down, crashed or starting up:
+# AdminShutdown is what a connection open while the server stops receives), and the client's
+# own protocol-state error, seen on a connection the outage left mid-operation.
 _CONNECTION_ERRORS = (
     OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InternalClientError,
 )
 
 
@@ -91,9 +95,12 @@ class LifterReader:
             async with self._database.engine.connect() as connection:
                 row: Any = (await connection.execute(_LIFTER, {"user_id": user_id})).first()
         else:
+            pool = await self._pg_pool()
             try:
-                row = await (await self._pg_pool()).fetchrow(_LIFTER_SQL, user_id)
+                row = await pool.fetchrow(_LIFTER_SQL, user_id)
             except _CONNECTION_ERRORS as exc:
+                # Every pooled connection may share the fault: the next use opens new ones.
+                await pool.expire_connections()
                 raise Unavailable("the database is unavailable, try again shortly") from exc
         return None if row is None else Lifter(*row)
 
