@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
@@ -156,3 +159,39 @@ async def read_only(request: Request, work: Callable[[AsyncSession], Awaitable[T
 
 # scope="function": commit before the response is sent, so a failed commit is never acknowledged.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+class EngineCache(Generic[T]):
+    """One value per engine, loaded from its database and kept ``ttl_s`` seconds per worker.
+
+    Keyed by engine, so every app instance (and every test's database) has its own. One
+    request reloads an expired value while the others keep answering from the old one, so
+    expiry never stalls a burst of requests.
+    """
+
+    def __init__(self, load: Callable[[AsyncSession], Awaitable[T]], *, ttl_s: float) -> None:
+        self._load = load
+        self._ttl_s = ttl_s
+        self._slots: WeakKeyDictionary[Any, _EngineSlot[T]] = WeakKeyDictionary()
+
+    async def get(self, session: AsyncSession) -> T:
+        key = session.get_bind()
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots.setdefault(key, _EngineSlot())
+        if slot.value is not None and (self._fresh(slot) or slot.loading.locked()):
+            return slot.value
+        async with slot.loading:
+            if slot.value is None or not self._fresh(slot):
+                slot.value, slot.loaded_at = await self._load(session), time.monotonic()
+            return slot.value
+
+    def _fresh(self, slot: _EngineSlot[T]) -> bool:
+        return time.monotonic() - slot.loaded_at < self._ttl_s
+
+
+class _EngineSlot(Generic[T]):
+    def __init__(self) -> None:
+        self.value: T | None = None
+        self.loaded_at = 0.0
+        self.loading = asyncio.Lock()

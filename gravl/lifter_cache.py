@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
 from gravl.auth.models import User
-from gravl.db import Database
+from gravl.db import read_only
 from gravl.errors import Unauthorized
 
 T = TypeVar("T")
@@ -100,9 +100,11 @@ async def cached(request: Request, lifter: Lifter, slot: Slot[T], load: Loader[T
 
 async def read(request: Request, lifter: Lifter, load: Loader[T]) -> T:
     """Run ``load`` for the lifter in a session of its own that writes nothing."""
-    database: Database = request.app.state.database
-    async with database.sessionmaker() as session:
+
+    async def as_user(session: AsyncSession) -> T:
         user = await session.get(User, lifter.id)
         if user is None:  # deleted since its row was read
             raise Unauthorized("access token is invalid or expired")
         return await load(session, user)
+
+    return await read_only(request, as_user)

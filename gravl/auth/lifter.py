@@ -18,11 +18,10 @@ from fastapi import Depends, Request
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.dependencies import Credentials
+from gravl.auth.dependencies import Credentials, bearer_caller, required
 from gravl.auth.models import User, new_data_version
-from gravl.auth.tokens import TokenCache
 from gravl.db import Database
-from gravl.errors import Unauthorized, Unavailable
+from gravl.errors import Unavailable
 
 
 class LifterRef(Protocol):
@@ -124,23 +123,13 @@ class LifterReader:
 
 async def optional_lifter(request: Request, credentials: Credentials) -> Lifter | None:
     """The bearer token's lifter, or None without a token; an invalid token is a 401."""
-    if credentials is None:
-        return None
-    tokens: TokenCache = request.app.state.token_cache
-    user_id = tokens.user_id(credentials.credentials)
     reader: LifterReader = request.app.state.lifter_reader
-    lifter = await reader.get(user_id) if user_id is not None else None
-    if lifter is None:
-        raise Unauthorized("access token is invalid or expired")
-    request.state.user_id = lifter.id
-    return lifter
+    return await bearer_caller(request, credentials, reader.get)
 
 
 async def current_lifter(lifter: Annotated[Lifter | None, Depends(optional_lifter)]) -> Lifter:
     """What ``current_user`` checks, without the ORM."""
-    if lifter is None:
-        raise Unauthorized("authentication required: send Authorization: Bearer <access_token>")
-    return lifter
+    return required(lifter)
 
 
 CurrentLifter = Annotated[Lifter, Depends(current_lifter)]

@@ -8,17 +8,14 @@ database by the callers. So each worker keeps them for a minute, like the exerci
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.catalog.models import Exercise, ExerciseMuscle
+from gravl.db import EngineCache
 from gravl.training.models import ProgramWorkout, Workout, WorkoutExercise
 
 Muscles = tuple[tuple[str, ...], tuple[str, ...]]  # (primary, secondary) slugs, sorted
@@ -41,39 +38,11 @@ class Builtins:
     names: Mapping[int, str]  # built-in exercise id -> name
     workouts: tuple[BuiltinWorkout, ...]  # by id
     program_days: Mapping[int, tuple[int | None, ...]]  # program id -> workout of each day
-    loaded_at: float
-
-
-class _Slot:
-    def __init__(self) -> None:
-        self.builtins: Builtins | None = None
-        self.loading = asyncio.Lock()
-
-
-# Keyed by engine: every app instance (and every test's database) has its own.
-_slots: WeakKeyDictionary[Any, _Slot] = WeakKeyDictionary()
-
-
-def _fresh(builtins: Builtins) -> bool:
-    return time.monotonic() - builtins.loaded_at < BUILTINS_TTL_S
 
 
 async def builtins(session: AsyncSession) -> Builtins:
-    """The built-in catalog, from this worker's cache when it is fresh.
-
-    One request reloads an expired cache while the others keep answering from the old one.
-    """
-    key = session.get_bind()
-    slot = _slots.get(key)
-    if slot is None:
-        slot = _slots.setdefault(key, _Slot())
-    cached = slot.builtins
-    if cached is not None and (_fresh(cached) or slot.loading.locked()):
-        return cached
-    async with slot.loading:
-        if slot.builtins is None or not _fresh(slot.builtins):
-            slot.builtins = await _load(session)
-        return slot.builtins
+    """The built-in catalog, from this worker's cache when it is fresh."""
+    return await _BUILTINS.get(session)
 
 
 async def _load(session: AsyncSession) -> Builtins:
@@ -125,8 +94,10 @@ async def _load(session: AsyncSession) -> Builtins:
             for i, (name, kind, items) in planned.items()
         ),
         program_days={p: tuple(d) for p, d in days.items()},
-        loaded_at=time.monotonic(),
     )
+
+
+_BUILTINS = EngineCache(_load, ttl_s=BUILTINS_TTL_S)
 
 
 async def exercise_muscles(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +16,7 @@ from gravl.auth.models import User
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
 from gravl.catalog.schemas import ExerciseIn, ExerciseOut
+from gravl.db import EngineCache
 from gravl.errors import Conflict, NotFound
 
 
@@ -97,46 +95,20 @@ MATCHES_MEMO_SIZE = 1024
 @dataclass(frozen=True)
 class BuiltinCatalog:
     entries: tuple[CatalogEntry, ...]  # in the database's (name, id) order
-    loaded_at: float
     # filters -> the matching entries' JSON: a scan of ~900 entries costs more than the
     # rest of the request
     matches: dict[tuple[object, ...], list[bytes]] = field(default_factory=dict, compare=False)
 
 
-class _CatalogSlot:
-    def __init__(self) -> None:
-        self.catalog: BuiltinCatalog | None = None
-        self.loading = asyncio.Lock()
-
-
 # Built-in exercises change only when `gravl seed` runs (at deploy time, in another process),
 # so each worker keeps them for a minute instead of reading and re-validating ~900 rows per
-# request. Keyed by engine: every app instance (and every test's database) has its own.
+# request.
 BUILTIN_CATALOG_TTL_S = 60.0
-_builtin_catalogs: WeakKeyDictionary[Any, _CatalogSlot] = WeakKeyDictionary()
 
 
 async def builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
-    """The built-in exercises, from this worker's cache when it is fresh.
-
-    One request reloads an expired catalog while the others keep answering from the old one,
-    so expiry never stalls a burst of requests.
-    """
-    key = session.get_bind()
-    slot = _builtin_catalogs.get(key)
-    if slot is None:
-        slot = _builtin_catalogs.setdefault(key, _CatalogSlot())
-    cached = slot.catalog
-    if cached is not None and (_fresh(cached) or slot.loading.locked()):
-        return cached
-    async with slot.loading:
-        if slot.catalog is None or not _fresh(slot.catalog):
-            slot.catalog = await _load_builtin_catalog(session)
-        return slot.catalog
-
-
-def _fresh(catalog: BuiltinCatalog) -> bool:
-    return time.monotonic() - catalog.loaded_at < BUILTIN_CATALOG_TTL_S
+    """The built-in exercises, from this worker's cache when it is fresh."""
+    return await _BUILTIN_CATALOG.get(session)
 
 
 async def _load_builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
@@ -155,7 +127,10 @@ async def _load_builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
         )
         for e in rows
     )
-    return BuiltinCatalog(entries, time.monotonic())
+    return BuiltinCatalog(entries)
+
+
+_BUILTIN_CATALOG = EngineCache(_load_builtin_catalog, ttl_s=BUILTIN_CATALOG_TTL_S)
 
 
 async def has_custom_exercises(*, session: AsyncSession, user: User) -> bool:
