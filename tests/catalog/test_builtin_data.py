@@ -17,10 +17,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CATALOG_PATH = REPO_ROOT / "gravl" / "catalog" / "data" / "exercises.json"
-# The repo sits beside shared/ (locally and in CI), so the data set is three levels up.
-FREE_EXERCISE_DB_PATH = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "free-exercise-db" / "exercises.json"
-)
+# The public-domain data set ships in the repository (data/free-exercise-db/, with its licence).
+FREE_EXERCISE_DB_PATH = REPO_ROOT / "data" / "free-exercise-db" / "exercises.json"
 
 # DESIGN.md "Muscle-group slugs"; API.md "Catalog" for the enums below.
 MUSCLES = frozenset(

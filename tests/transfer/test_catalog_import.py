@@ -17,7 +17,7 @@ from gravl.transfer.catalog_import import SOURCE, CatalogImportReport, import_ca
 from gravl.transfer.models import ExerciseSource
 
 FREE_EXERCISE_DB = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "free-exercise-db" / "exercises.json"
+    Path(__file__).resolve().parents[2] / "data" / "free-exercise-db" / "exercises.json"
 )
 
 
