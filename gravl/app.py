@@ -10,14 +10,13 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from gravl.auth.lifter import LifterReader
 from gravl.auth.router import router as auth_router
 from gravl.auth.tokens import TokenCache
+from gravl.cache import Caches
 from gravl.catalog.router import router as catalog_router
 from gravl.config import Settings, get_settings
 from gravl.db import Database
 from gravl.errors import ERROR_RESPONSES, install_error_handlers
-from gravl.lifter_cache import LifterCaches
 from gravl.logs.router import router as logs_router
 from gravl.migrations.runner import head_revision
 from gravl.observability.health import router as health_router
@@ -48,16 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
-        app.state.lifter_reader = LifterReader(
-            app.state.database, pool_size=settings.db_read_pool_size
-        )
-        app.state.lifter_caches = LifterCaches()
+        app.state.caches = Caches()
         stop_pool_sampling = start_pool_sampling(app.state.database.engine)
         try:
             yield
         finally:
             stop_pool_sampling()
-            await app.state.lifter_reader.close()
             await app.state.database.dispose()
 
     app = FastAPI(

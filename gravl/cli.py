@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.config import InsecureSettingsError, Settings, get_settings
+from gravl.cli_support import command_settings, console, with_session
 from gravl.db import Database
 from gravl.ops.cli import ops_app
 from gravl.transfer.cli import catalog_app, transfer_app
@@ -30,38 +25,6 @@ app.add_typer(user_app, name="user")
 app.add_typer(ops_app)  # backup, restore, check: top-level commands
 app.add_typer(transfer_app)  # import, export: top-level commands
 app.add_typer(catalog_app, name="catalog")
-console = Console(stderr=True)
-T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        settings = get_settings()
-    except InsecureSettingsError as exc:
-        console.print(f"[red]refusing to start: {exc}")
-        raise typer.Exit(2) from exc
-    _ensure_sqlite_dir(settings.database_url)
-    return settings
-
-
-def _ensure_sqlite_dir(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one transaction against the configured database."""
-
-    async def run() -> T:
-        database = Database(_settings())
-        try:
-            async with database.sessionmaker() as session, session.begin():
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
 
 
 @app.command()
@@ -79,7 +42,7 @@ def serve(
     from gravl.observability.exposition import metrics_server, multiprocess_directory
     from gravl.observability.logging import configure_logging, logging_config
 
-    settings = _settings()
+    settings = command_settings()
     configure_logging(settings.log_level)
     bind, api_port = host or settings.host, port or settings.port
     metrics_port = metrics_port or settings.metrics_port
@@ -105,7 +68,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     from gravl.migrations import runner
 
-    runner.upgrade(_settings().database_url, revision)
+    runner.upgrade(command_settings().database_url, revision)
 
 
 # "-1" must reach Alembic as a revision, not be parsed as an option.
@@ -114,7 +77,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")
     """Revert migrations down to REVISION."""
     from gravl.migrations import runner
 
-    runner.downgrade(_settings().database_url, revision)
+    runner.downgrade(command_settings().database_url, revision)
 
 
 @db_app.command("current")
@@ -122,7 +85,7 @@ def db_current() -> None:
     """Show the database's current revision."""
     from gravl.migrations import runner
 
-    runner.current(_settings().database_url)
+    runner.current(command_settings().database_url)
 
 
 @app.command()
@@ -130,7 +93,7 @@ def seed() -> None:
     """Load the built-in exercises, workouts and programs (safe to run again)."""
     from gravl.seed import seed as run_seed
 
-    report = _with_session(lambda session: run_seed(session=session))
+    report = with_session(lambda session: run_seed(session=session))
     if not report.changed:
         console.print("built-in content is up to date")
         return
@@ -160,7 +123,7 @@ def user_create(
     secret = password or os.environ.get("GRAVL_NEW_PASSWORD") or getpass.getpass("Password: ")
     try:
         data = RegisterIn(email=email, password=secret, display_name=display_name)
-        user = _with_session(lambda session: create_user(session=session, data=data))
+        user = with_session(lambda session: create_user(session=session, data=data))
     except ValidationError as exc:
         console.print(f"[red]invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
         raise typer.Exit(2) from exc
@@ -175,10 +138,19 @@ def demo() -> None:
     """Create a demo lifter eight weeks into a program (prints the credentials)."""
     from gravl.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 
-    settings = _settings()
+    settings = command_settings()
     if settings.env == "production":
         console.print("[red]refusing to create a demo account in production")
         raise typer.Exit(2)
-    _, created = _with_session(lambda session: create_demo(session=session))
+
+    async def run() -> bool:
+        database = Database(settings)
+        try:
+            _, created = await create_demo(database=database)
+            return created
+        finally:
+            await database.dispose()
+
+    created = asyncio.run(run())
     console.print("demo lifter created" if created else "demo lifter already exists")
     console.print(f"sign in as {DEMO_EMAIL} with password {DEMO_PASSWORD}")

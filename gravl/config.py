@@ -49,8 +49,6 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    # The hot reads' one query per request (gravl.auth.lifter), on PostgreSQL a pool of its own.
-    db_read_pool_size: int = 4
 
     @model_validator(mode="before")
     @classmethod

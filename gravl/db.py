@@ -1,21 +1,16 @@
-"""Database engine, the declarative base and the request-scoped session."""
+"""Database engine, the declarative base, and what counts as the database being down."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any
 
-from fastapi import Depends, Request
+import asyncpg
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, ExceptionContext
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
@@ -23,9 +18,6 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from gravl.config import Settings
-from gravl.errors import GravlError
-
-T = TypeVar("T")
 
 # Alembic needs named constraints to alter SQLite tables (batch mode) and to drop them anywhere.
 NAMING_CONVENTION = {
@@ -119,79 +111,32 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.postgres = self.engine.dialect.name == "postgresql"
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-@asynccontextmanager
-async def transaction(database: Database) -> AsyncIterator[AsyncSession]:
-    """A session whose work commits when the block succeeds and rolls back otherwise."""
-    async with database.sessionmaker() as session:
-        try:
-            yield session
-        except GravlError as exc:
-            await (session.commit() if exc.commit else session.rollback())
-            raise
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
+# What a dropped or refused connection raises when the driver is called directly (the hot lifter
+# read, gravl.corridor): the socket's errors, class 08 (connection exceptions), class 57 (the
+# server shutting down, crashed or starting up: AdminShutdown is what a connection open while
+# the server stops receives), and the client's own protocol-state error, seen on a connection
+# the outage left mid-operation.
+_DRIVER_OUTAGES: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InternalClientError,
+)
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: commit once when the handler succeeds, else roll back."""
-    async with transaction(request.app.state.database) as session:
-        yield session
-
-
-async def read_only(request: Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in a session of its own that commits nothing.
-
-    For hot read routes: ``SessionDep`` is a generator dependency, which FastAPI runs in an exit
-    stack under a cancel scope, costing as much as the rest of a cached read.
-    """
-    database: Database = request.app.state.database
-    async with database.sessionmaker() as session:
-        return await work(session)
-
-
-# scope="function": commit before the response is sent, so a failed commit is never acknowledged.
-SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
-
-
-class EngineCache(Generic[T]):
-    """One value per engine, loaded from its database and kept ``ttl_s`` seconds per worker.
-
-    Keyed by engine, so every app instance (and every test's database) has its own. One
-    request reloads an expired value while the others keep answering from the old one, so
-    expiry never stalls a burst of requests.
-    """
-
-    def __init__(self, load: Callable[[AsyncSession], Awaitable[T]], *, ttl_s: float) -> None:
-        self._load = load
-        self._ttl_s = ttl_s
-        self._slots: WeakKeyDictionary[Any, _EngineSlot[T]] = WeakKeyDictionary()
-
-    async def get(self, session: AsyncSession) -> T:
-        key = session.get_bind()
-        slot = self._slots.get(key)
-        if slot is None:
-            slot = self._slots.setdefault(key, _EngineSlot())
-        if slot.value is not None and (self._fresh(slot) or slot.loading.locked()):
-            return slot.value
-        async with slot.loading:
-            if slot.value is None or not self._fresh(slot):
-                slot.value, slot.loaded_at = await self._load(session), time.monotonic()
-            return slot.value
-
-    def _fresh(self, slot: _EngineSlot[T]) -> bool:
-        return time.monotonic() - slot.loaded_at < self._ttl_s
-
-
-class _EngineSlot(Generic[T]):
-    def __init__(self) -> None:
-        self.value: T | None = None
-        self.loaded_at = 0.0
-        self.loading = asyncio.Lock()
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (503), not that a query failed."""
+    if isinstance(exc, DBAPIError):
+        # No statement: the error came from opening a connection (the server refused it, or
+        # the database is gone), not from a query.
+        return (
+            exc.connection_invalidated or isinstance(exc, OperationalError) or exc.statement is None
+        )
+    return isinstance(exc, _DRIVER_OUTAGES)

@@ -10,9 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth.lifter import Lifter, lifter_by_email
 from gravl.auth.models import User
 from gravl.auth.schemas import RegisterIn
 from gravl.auth.service import create_user
+from gravl.cache import Caches
+from gravl.corridor import unit_of_work
+from gravl.db import Database
+from gravl.history.models import WorkoutLog
 from gravl.logs.schemas import LogIn, SetIn
 from gravl.logs.service import create_log
 from gravl.training.models import Program, Workout, WorkoutExercise, WorkoutSwap
@@ -33,17 +38,35 @@ START_LOAD = {
 }
 
 
-async def create_demo(*, session: AsyncSession, today: date | None = None) -> tuple[User, bool]:
-    """Create the demo lifter with history; ``(user, False)`` when it already exists."""
-    existing = await session.scalar(select(User).where(User.email == DEMO_EMAIL))
-    if existing is not None:
-        return existing, False
-    user = await create_user(
-        session=session,
-        data=RegisterIn(email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo Lifter"),
-    )
-    user.experience = "intermediate"
-    today = today or local_today(user)
+async def create_demo(*, database: Database, today: date | None = None) -> tuple[Lifter, bool]:
+    """Create the demo lifter with history; ``(lifter, False)`` when it already has one.
+
+    Two units of work: the account first, then its history for the lifter claimed like any
+    other write (a failed history leaves an account the next run fills).
+    """
+    caches = Caches()
+    async with unit_of_work(database, caches) as work:
+        exists = await work.session.scalar(select(User.id).where(User.email == DEMO_EMAIL))
+        if exists is None:
+            await create_user(
+                session=work.session,
+                data=RegisterIn(
+                    email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo Lifter"
+                ),
+            )
+    async with unit_of_work(database, caches) as work:
+        lifter = await lifter_by_email(work, DEMO_EMAIL, writes=True)
+        assert lifter is not None  # created above
+        logged = await work.session.scalar(
+            select(WorkoutLog.id).where(WorkoutLog.user_id == lifter.id).limit(1)
+        )
+        if logged is not None:
+            return lifter, False
+        await _history(session=work.session, user=lifter, today=today or local_today(lifter))
+        return lifter, True
+
+
+async def _history(*, session: AsyncSession, user: Lifter, today: date) -> None:
     program = await session.scalar(
         select(Program).where(Program.slug == DEMO_PROGRAM).options(selectinload(Program.days))
     )
@@ -99,10 +122,9 @@ async def create_demo(*, session: AsyncSession, today: date | None = None) -> tu
                     sets=_sets(planned, week, rng),
                 ),
             )
-    return user, True
 
 
-async def _swapped(session: AsyncSession, user: User) -> bool:
+async def _swapped(session: AsyncSession, user: Lifter) -> bool:
     found = await session.scalar(select(WorkoutSwap.id).where(WorkoutSwap.user_id == user.id))
     return found is not None
 

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger("gravl.errors")
@@ -187,17 +186,6 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=headers)
 
 
-async def _database_down(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("database unavailable", error=type(exc).__name__)
-    return error_response(
-        503,
-        "unavailable",
-        "the database is unavailable, try again shortly",
-        None,
-        {"Retry-After": "5"},
-    )
-
-
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id", "")
     log.error("unhandled error", exc_info=exc, request_id=request_id)
@@ -210,14 +198,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GravlError, _gravl_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_down)
-    app.add_exception_handler(DBAPIError, _database_down_or_unexpected)
-    app.add_exception_handler(OSError, _database_down)
     app.add_exception_handler(Exception, _unexpected)
-
-
-async def _database_down_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated:
-        return await _database_down(request, exc)
-    return await _unexpected(request, exc)

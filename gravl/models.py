@@ -6,7 +6,7 @@ from __future__ import annotations
 def import_all_models() -> None:
     import gravl.auth.models
     import gravl.catalog.models
-    import gravl.logs.models
+    import gravl.history.models
     import gravl.recovery.models
     import gravl.training.models
     import gravl.transfer.models  # noqa: F401

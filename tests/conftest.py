@@ -145,7 +145,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-class Lifter:
+class Account:
     """A registered user and the headers that authenticate as them."""
 
     def __init__(self, client: TestClient, email: str, password: str = "correct horse 1") -> None:
@@ -161,10 +161,10 @@ class Lifter:
 
 
 @pytest.fixture
-def lifter(client: TestClient) -> Lifter:
-    return Lifter(client, "ada@example.com")
+def lifter(client: TestClient) -> Account:
+    return Account(client, "ada@example.com")
 
 
 @pytest.fixture
-def other_lifter(client: TestClient) -> Lifter:
-    return Lifter(client, "grace@example.com")
+def other_lifter(client: TestClient) -> Account:
+    return Account(client, "grace@example.com")

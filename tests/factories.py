@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 
 
 def exercise_id(client: TestClient, slug: str) -> int:
@@ -30,7 +30,7 @@ def hard_sets(
 
 def log(
     client: TestClient,
-    lifter: Lifter,
+    lifter: Account,
     exercise: int,
     *,
     sets: list[dict[str, Any]] | None = None,
@@ -47,7 +47,7 @@ def log(
 
 
 def enroll(
-    client: TestClient, lifter: Lifter, slug_name: str = "Full Body", **body: Any
+    client: TestClient, lifter: Account, slug_name: str = "Full Body", **body: Any
 ) -> dict[str, Any]:
     programs = client.get("/api/programs", headers=lifter.headers).json()
     program = next(p for p in programs if p["name"].startswith(slug_name))
@@ -59,7 +59,7 @@ def enroll(
 
 
 def custom_workout(
-    client: TestClient, lifter: Lifter, exercises: list[int], name: str = "My Day"
+    client: TestClient, lifter: Account, exercises: list[int], name: str = "My Day"
 ) -> dict[str, Any]:
     response = client.post(
         "/api/custom-workouts",

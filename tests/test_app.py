@@ -188,9 +188,9 @@ def test_internal_errors_hide_details_and_give_a_request_id(settings: Settings) 
 
 def test_ids_beyond_the_database_integer_are_422_not_500(client: TestClient) -> None:
     """Found by schemathesis: asyncpg refused ids over 2**31 - 1, which answered 500."""
-    from tests.conftest import Lifter
+    from tests.conftest import Account
 
-    lifter = Lifter(client, "ids@example.com")
+    lifter = Account(client, "ids@example.com")
     for method, path, body in (
         ("GET", "/api/exercises/87257033701", None),
         ("GET", "/api/logs/87257033701", None),
@@ -205,9 +205,9 @@ def test_ids_beyond_the_database_integer_are_422_not_500(client: TestClient) -> 
 
 def test_text_with_nul_characters_is_422_not_500(client: TestClient) -> None:
     """Found by schemathesis: PostgreSQL cannot store NUL in text, which answered 500."""
-    from tests.conftest import Lifter
+    from tests.conftest import Account
 
-    lifter = Lifter(client, "nul@example.com")
+    lifter = Account(client, "nul@example.com")
     login = client.post("/api/auth/login", json={"email": "w\x00x@example.com", "password": "x"})
     assert login.status_code == 422
     named = client.post(

@@ -11,7 +11,7 @@ from gravl.auth.models import User
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.demo import DEMO_EMAIL, WEEKS, create_demo
-from gravl.logs.models import WorkoutLog
+from gravl.history.models import WorkoutLog
 from gravl.recovery.models import MuscleGroupRecovery
 from gravl.training.models import Enrollment, WorkoutSwap
 
@@ -20,8 +20,7 @@ def _run(settings: Settings) -> tuple[bool, dict[str, int]]:
     async def run() -> tuple[bool, dict[str, int]]:
         database = Database(settings)
         try:
-            async with database.sessionmaker() as session, session.begin():
-                user, created = await create_demo(session=session, today=date(2026, 11, 27))
+            user, created = await create_demo(database=database, today=date(2026, 11, 27))
             async with database.sessionmaker() as session:
                 counts = {}
                 for name, model in (

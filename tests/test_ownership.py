@@ -17,13 +17,13 @@ from fastapi.testclient import TestClient
 
 from gravl.auth.security import create_access_token
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import custom_workout, enroll, exercise_id, log
 
-Setup = Callable[[TestClient, Lifter], dict[str, Any]]
+Setup = Callable[[TestClient, Account], dict[str, Any]]
 
 
-def _custom_exercise(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _custom_exercise(client: TestClient, owner: Account) -> dict[str, Any]:
     response = client.post(
         "/api/exercises",
         json={"name": "Owned Press", "primary_muscles": ["shoulders"]},
@@ -33,11 +33,11 @@ def _custom_exercise(client: TestClient, owner: Lifter) -> dict[str, Any]:
     return {"exercise_id": response.json()["id"]}
 
 
-def _builtin_workout(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _builtin_workout(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"workout_id": client.get("/api/workouts", headers=owner.headers).json()[0]["id"]}
 
 
-def _program(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _program(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"program_id": client.get("/api/programs", headers=owner.headers).json()[0]["id"]}
 
 
@@ -45,15 +45,15 @@ def _bench(client: TestClient) -> int:
     return exercise_id(client, "barbell-bench-press")
 
 
-def _log(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _log(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"log_id": log(client, owner, _bench(client))["id"]}
 
 
-def _custom_workout(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _custom_workout(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"workout_id": custom_workout(client, owner, [_bench(client)])["id"]}
 
 
-def _scheduled_swap(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _scheduled_swap(client: TestClient, owner: Account) -> dict[str, Any]:
     """Enroll so a workout is scheduled on a fixed day; return it and a replacement."""
     enroll(client, owner, start_date="2026-06-01")
     today = client.get(
@@ -65,7 +65,7 @@ def _scheduled_swap(client: TestClient, owner: Lifter) -> dict[str, Any]:
     return {"workout_id": scheduled, "replacement": replacement}
 
 
-def _swap(client: TestClient, owner: Lifter) -> dict[str, Any]:
+def _swap(client: TestClient, owner: Account) -> dict[str, Any]:
     ids = _scheduled_swap(client, owner)
     response = client.post(
         f"/api/workouts/{ids['workout_id']}/swap",
@@ -89,7 +89,7 @@ class Route:
     path: str
     access: str  # public | authenticated | owned
     setup: Setup | None = None
-    body: Callable[[TestClient, Lifter, dict[str, Any]], Any] | None = None
+    body: Callable[[TestClient, Account, dict[str, Any]], Any] | None = None
     # owned objects behind a public route are hidden (404) from strangers and anonymous callers
     anonymous_status: int = 401
     params: dict[str, Any] = field(default_factory=dict)
@@ -230,7 +230,7 @@ def _ids(route: Route) -> str:
 
 
 def _call(
-    client: TestClient, route: Route, owner: Lifter, caller: Lifter | None, ids: dict[str, Any]
+    client: TestClient, route: Route, owner: Account, caller: Account | None, ids: dict[str, Any]
 ) -> int:
     headers = caller.headers if caller else {}
     body = route.body(client, owner, ids) if route.body else None
@@ -252,12 +252,12 @@ def test_matrix_covers_every_route(client: TestClient) -> None:
 
 
 @pytest.fixture
-def stale_callers(client: TestClient, settings: Settings) -> dict[str, Lifter]:
+def stale_callers(client: TestClient, settings: Settings) -> dict[str, Account]:
     """A token that expired and a token whose account was deleted (both validly signed)."""
-    expired = Lifter(client, "expired@example.com")
+    expired = Account(client, "expired@example.com")
     token = create_access_token(settings, expired.id, now=datetime.now(UTC) - timedelta(hours=1))
     expired.headers = {"Authorization": f"Bearer {token}"}
-    deleted = Lifter(client, "deleted@example.com")
+    deleted = Account(client, "deleted@example.com")
     response = client.request(
         "DELETE", "/api/me", json={"password": deleted.password}, headers=deleted.headers
     )
@@ -268,14 +268,14 @@ def stale_callers(client: TestClient, settings: Settings) -> dict[str, Lifter]:
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.access != "public"], ids=_ids)
 def test_protected_route_matrix(
     client: TestClient,
-    lifter: Lifter,
-    other_lifter: Lifter,
-    stale_callers: dict[str, Lifter],
+    lifter: Account,
+    other_lifter: Account,
+    stale_callers: dict[str, Account],
     route: Route,
 ) -> None:
     ids = route.setup(client, lifter) if route.setup else {}
     assert _call(client, route, lifter, None, ids) == route.anonymous_status
-    garbage = Lifter.__new__(Lifter)
+    garbage = Account.__new__(Account)
     garbage.headers = {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.invalid"}
     assert _call(client, route, lifter, garbage, ids) == 401
     for kind, caller in stale_callers.items():

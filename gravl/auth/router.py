@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from gravl.auth import service
-from gravl.auth.dependencies import ClientAddress, CurrentUser, SettingsDep
+from gravl.auth.dependencies import ClientAddress, SettingsDep
+from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.auth.schemas import (
     DeleteAccountIn,
     LoginIn,
@@ -16,9 +17,9 @@ from gravl.auth.schemas import (
     TokenPair,
     UserOut,
 )
-from gravl.db import SessionDep
+from gravl.corridor import CorridorRoute, SessionDep
 
-router = APIRouter(prefix="/api", tags=["auth"])
+router = APIRouter(prefix="/api", tags=["auth"], route_class=CorridorRoute)
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)
@@ -55,28 +56,28 @@ async def refresh(data: RefreshIn, session: SessionDep, settings: SettingsDep) -
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def logout(data: RefreshIn, session: SessionDep, user: CurrentUser) -> Response:
+async def logout(data: RefreshIn, session: SessionDep, lifter: CurrentLifter) -> Response:
     """End the session a refresh token belongs to."""
-    await service.logout(session=session, user=user, refresh_token=data.refresh_token)
+    await service.logout(session=session, lifter=lifter, refresh_token=data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", response_model=UserOut)
-async def me(user: CurrentUser) -> UserOut:
+async def me(session: SessionDep, lifter: CurrentLifter) -> UserOut:
     """The caller's profile."""
-    return UserOut.model_validate(user)
+    return UserOut.model_validate(await service.profile(session=session, lifter=lifter))
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def delete_me(data: DeleteAccountIn, session: SessionDep, user: CurrentUser) -> Response:
+async def delete_me(data: DeleteAccountIn, session: SessionDep, lifter: CurrentLifter) -> Response:
     """Delete your account and all of its data (confirm with your password)."""
-    await service.delete_account(session=session, user=user, password=data.password)
+    await service.delete_account(session=session, lifter=lifter, password=data.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/me", response_model=UserOut)
-async def patch_me(data: ProfilePatch, session: SessionDep, user: CurrentUser) -> UserOut:
+async def patch_me(data: ProfilePatch, session: SessionDep, lifter: WritingLifter) -> UserOut:
     """Change display name, units, timezone or experience."""
     return UserOut.model_validate(
-        await service.update_profile(session=session, user=user, data=data)
+        await service.update_profile(session=session, lifter=lifter, data=data)
     )

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth import security
-from gravl.auth.models import RefreshToken, User, new_data_version
+from gravl.auth.lifter import Lifter
+from gravl.auth.models import RefreshToken, User
 from gravl.auth.ratelimit import check_limit, record_attempt
 from gravl.auth.schemas import ProfilePatch, RegisterIn, TokenPair
 from gravl.config import Settings
@@ -121,34 +122,44 @@ async def refresh(*, session: AsyncSession, settings: Settings, refresh_token: s
     )
 
 
-async def logout(*, session: AsyncSession, user: User, refresh_token: str) -> None:
+async def profile(*, session: AsyncSession, lifter: Lifter) -> User:
+    """The lifter's account as an ORM row, for the services that change or show it whole."""
+    user = await session.get(User, lifter.id)
+    if user is None:  # deleted since the request began
+        raise Unauthorized("access token is invalid or expired")
+    return user
+
+
+async def logout(*, session: AsyncSession, lifter: Lifter, refresh_token: str) -> None:
     """End the session the refresh token belongs to (a no-op for someone else's token)."""
     token = await session.scalar(
         select(RefreshToken).where(
             RefreshToken.token_hash == security.hash_token(refresh_token),
-            RefreshToken.user_id == user.id,
+            RefreshToken.user_id == lifter.id,
         )
     )
     if token is not None:
         await _revoke_family(session=session, family_id=token.family_id, now=utcnow())
 
 
-async def delete_account(*, session: AsyncSession, user: User, password: str) -> None:
+async def delete_account(*, session: AsyncSession, lifter: Lifter, password: str) -> None:
     """Delete the account and everything in it, once the password confirms it is the owner."""
+    user = await profile(session=session, lifter=lifter)
     if not security.verify_password(user.password_hash, password):
         raise Unauthorized("password is not correct")
     await session.delete(user)
     await session.flush()
 
 
-async def update_profile(*, session: AsyncSession, user: User, data: ProfilePatch) -> User:
-    """Change the profile fields that were sent."""
+async def update_profile(*, session: AsyncSession, lifter: Lifter, data: ProfilePatch) -> User:
+    """Change the profile fields that were sent (the caller claimed the lifter for a write:
+    experience and timezone shape recovery and today's plan)."""
+    user = await profile(session=session, lifter=lifter)
     for field in data.model_fields_set:
         value = getattr(data, field)
         if value is None and field != "display_name":
             continue
         setattr(user, field, value)
-    user.data_version = new_data_version()  # experience and timezone shape recovery and today
     await session.flush()
     return user
 

@@ -1,7 +1,9 @@
 """The 17 muscle groups (slugs shared with free-exercise-db) and their recovery times.
 
 ``recovery_hours`` is T_m of ../shared/RECOVERY.md: the time a reference session (ten hard sets)
-takes to recover to 90%, after McLester 2003, Korak 2015 and Ferreira 2017.
+takes to recover to 90% (chest 72 h after McLester 2003, Korak 2015 and Ferreira 2017; the
+other groups scaled by size as in RECOVERY.md). The recovery model's default constants read
+them from here, so the hours the API shows are the hours the model uses.
 """
 
 from __future__ import annotations

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.dependencies import CurrentUser, OptionalUser
-from gravl.auth.lifter import OptionalLifter
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter, OptionalLifter, WritingLifter
+from gravl.cache import Caches, Slot, cached
 from gravl.catalog import service
 from gravl.catalog.muscles import MUSCLE_GROUPS
 from gravl.catalog.schemas import (
@@ -21,12 +20,11 @@ from gravl.catalog.schemas import (
     ExercisePage,
     MuscleGroupOut,
 )
-from gravl.db import SessionDep, read_only
+from gravl.corridor import CachesDep, CorridorRoute, SessionDep
 from gravl.errors import ValidationFailed
 from gravl.ids import IdPath
-from gravl.lifter_cache import Slot, cached, read
 
-router = APIRouter(prefix="/api", tags=["catalog"])
+router = APIRouter(prefix="/api", tags=["catalog"], route_class=CorridorRoute)
 
 MuscleSlug = Annotated[
     str | None,
@@ -43,7 +41,8 @@ async def muscle_groups(session: SessionDep) -> list[MuscleGroupOut]:
 
 @router.get("/exercises", response_model=ExercisePage)
 async def list_exercises(
-    request: Request,
+    session: SessionDep,
+    caches: CachesDep,
     lifter: OptionalLifter,
     q: Annotated[str | None, Query(max_length=100, pattern="^[^\x00]*$")] = None,
     muscle: MuscleSlug = None,
@@ -53,19 +52,16 @@ async def list_exercises(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ExercisePage | Response:
     """Search the catalog (and, with a token, your custom exercises)."""
-    if lifter is None or not await cached(request, lifter, HAS_CUSTOM, _has_custom):
+    if lifter is None or not await _has_custom(session, caches, lifter):
         # The hot path: built-ins only, from the worker's cache, already serialised.
-        page, total = await read_only(
-            request,
-            lambda session: service.builtin_page(
-                session=session,
-                q=q,
-                muscle=muscle,
-                equipment=equipment,
-                category=category,
-                limit=limit,
-                offset=offset,
-            ),
+        page, total = await service.builtin_page(
+            session=session,
+            q=q,
+            muscle=muscle,
+            equipment=equipment,
+            category=category,
+            limit=limit,
+            offset=offset,
         )
         body = b'{"items":[%b],"total":%d,"limit":%d,"offset":%d}' % (
             b",".join(page),
@@ -75,25 +71,22 @@ async def list_exercises(
         )
         return Response(body, media_type="application/json")
 
-    async def page_of_all(session: AsyncSession, user: User) -> ExercisePage:
-        items, total = await service.list_exercises(
-            session=session,
-            user=user,
-            q=q,
-            muscle=muscle,
-            equipment=equipment,
-            category=category,
-            limit=limit,
-            offset=offset,
-        )
-        return ExercisePage(
-            items=[ExerciseOut.model_validate(e) for e in items],
-            total=total,
-            limit=limit,
-            offset=offset,
-        )
-
-    return await read(request, lifter, page_of_all)
+    items, total = await service.list_exercises(
+        session=session,
+        user=lifter,
+        q=q,
+        muscle=muscle,
+        equipment=equipment,
+        category=category,
+        limit=limit,
+        offset=offset,
+    )
+    return ExercisePage(
+        items=[ExerciseOut.model_validate(e) for e in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 # Whether a lifter has custom exercises, per data version: most have none, and then the list is
@@ -101,19 +94,28 @@ async def list_exercises(
 HAS_CUSTOM = Slot[bool]("has-custom-exercises")
 
 
-async def _has_custom(session: AsyncSession, user: User) -> bool:
-    return await service.has_custom_exercises(session=session, user=user)
+async def _has_custom(session: AsyncSession, caches: Caches, lifter: Lifter) -> bool:
+    return await cached(
+        caches,
+        HAS_CUSTOM,
+        lifter,
+        lambda: service.has_custom_exercises(session=session, user=lifter),
+    )
 
 
 @router.get("/exercises/{exercise_id}", response_model=ExerciseOut)
-async def get_exercise(exercise_id: IdPath, session: SessionDep, user: OptionalUser) -> ExerciseOut:
+async def get_exercise(
+    exercise_id: IdPath, session: SessionDep, user: OptionalLifter
+) -> ExerciseOut:
     """One exercise."""
     exercise = await service.get_exercise(session=session, user=user, exercise_id=exercise_id)
     return ExerciseOut.model_validate(exercise)
 
 
 @router.post("/exercises", status_code=status.HTTP_201_CREATED, response_model=ExerciseOut)
-async def create_exercise(data: ExerciseIn, session: SessionDep, user: CurrentUser) -> ExerciseOut:
+async def create_exercise(
+    data: ExerciseIn, session: SessionDep, user: WritingLifter
+) -> ExerciseOut:
     """Add a custom exercise that only you see."""
     exercise = await service.create_custom_exercise(session=session, user=user, data=data)
     return ExerciseOut.model_validate(exercise)
@@ -123,7 +125,7 @@ async def create_exercise(data: ExerciseIn, session: SessionDep, user: CurrentUs
 async def exercise_alternatives(
     exercise_id: IdPath,
     session: SessionDep,
-    user: OptionalUser,
+    user: OptionalLifter,
     equipment: Annotated[
         str | None, Query(max_length=300, description="comma-separated equipment you have")
     ] = None,

@@ -11,12 +11,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.cache import SharedCache
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
 from gravl.catalog.schemas import ExerciseIn, ExerciseOut
-from gravl.db import EngineCache
 from gravl.errors import Conflict, NotFound
 
 
@@ -28,7 +27,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exercise"
 
 
-def visible_exercises(user: User | None, *columns: Any) -> Select[Any]:
+def visible_exercises(user: Lifter | None, *columns: Any) -> Select[Any]:
     """Built-in exercises plus the user's own custom ones (whole rows, or ``columns``)."""
     query = select(*columns) if columns else select(Exercise)
     if user is None:
@@ -43,7 +42,7 @@ async def list_muscle_groups(*, session: AsyncSession) -> Sequence[MuscleGroup]:
 async def list_exercises(
     *,
     session: AsyncSession,
-    user: User | None,
+    user: Lifter | None,
     q: str | None = None,
     muscle: str | None = None,
     equipment: str | None = None,
@@ -130,10 +129,10 @@ async def _load_builtin_catalog(session: AsyncSession) -> BuiltinCatalog:
     return BuiltinCatalog(entries)
 
 
-_BUILTIN_CATALOG = EngineCache(_load_builtin_catalog, ttl_s=BUILTIN_CATALOG_TTL_S)
+_BUILTIN_CATALOG = SharedCache(_load_builtin_catalog, ttl_s=BUILTIN_CATALOG_TTL_S)
 
 
-async def has_custom_exercises(*, session: AsyncSession, user: User) -> bool:
+async def has_custom_exercises(*, session: AsyncSession, user: Lifter) -> bool:
     found = await session.scalar(select(Exercise.id).where(Exercise.owner_id == user.id).limit(1))
     return found is not None
 
@@ -167,7 +166,7 @@ async def builtin_page(
     return matches[offset : offset + limit], len(matches)
 
 
-async def get_exercise(*, session: AsyncSession, user: User | None, exercise_id: int) -> Exercise:
+async def get_exercise(*, session: AsyncSession, user: Lifter | None, exercise_id: int) -> Exercise:
     """One exercise the caller may see, or ``NotFound``."""
     exercise: Exercise | None = await session.scalar(
         visible_exercises(user)
@@ -180,10 +179,9 @@ async def get_exercise(*, session: AsyncSession, user: User | None, exercise_id:
 
 
 async def create_custom_exercise(
-    *, session: AsyncSession, user: User, data: ExerciseIn
+    *, session: AsyncSession, user: Lifter, data: ExerciseIn
 ) -> Exercise:
     """Add an exercise only this user sees."""
-    await begin_lifter_write(session, user.id)
     duplicate = await session.scalar(
         select(Exercise.id).where(
             Exercise.owner_id == user.id, func.lower(Exercise.name) == data.name.lower()
@@ -229,7 +227,7 @@ def facts(exercise: Exercise) -> ExerciseFacts:
 async def exercise_alternatives(
     *,
     session: AsyncSession,
-    user: User | None,
+    user: Lifter | None,
     exercise_id: int,
     equipment: Collection[str] | None,
     limit: int,

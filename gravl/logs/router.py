@@ -5,28 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.dependencies import CurrentUser
-from gravl.auth.lifter import CurrentLifter, LifterRef
-from gravl.db import SessionDep, transaction, utcnow
+from gravl.auth.lifter import CurrentLifter, Lifter, WritingLifter
+from gravl.catalog.cache import exercise_muscles
+from gravl.corridor import CorridorRoute, SessionDep
+from gravl.db import utcnow
+from gravl.history.models import WorkoutLog
 from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
-from gravl.logs.models import WorkoutLog
-from gravl.logs.schemas import LogIn, LogOut, LogPage, LogPatch, MuscleRecoveryOut, SetOut
+from gravl.logs.schemas import LogIn, LogOut, LogPage, LogPatch, SetOut, TouchedMuscleOut
 from gravl.observability.metrics import LOGS_CREATED
 from gravl.recovery import service as recovery
-from gravl.recovery.history import exercise_muscles
 
-router = APIRouter(prefix="/api", tags=["logs"])
+router = APIRouter(prefix="/api", tags=["logs"], route_class=CorridorRoute)
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Retry-safe creation key"),
 ]
 
 
-def log_out(log: WorkoutLog, recovery_scores: list[MuscleRecoveryOut] | None = None) -> LogOut:
+def log_out(log: WorkoutLog, recovery_scores: list[TouchedMuscleOut] | None = None) -> LogOut:
     return LogOut(
         id=log.id,
         exercise_id=log.exercise_id,
@@ -47,14 +47,14 @@ def log_out(log: WorkoutLog, recovery_scores: list[MuscleRecoveryOut] | None = N
     )
 
 
-async def _with_recovery(session: AsyncSession, user: LifterRef, log: WorkoutLog) -> LogOut:
+async def _with_recovery(session: AsyncSession, user: Lifter, log: WorkoutLog) -> LogOut:
     """The log plus the recovery of the muscles it touched, as of now."""
     primary, secondary = (await exercise_muscles(session, [log.exercise_id]))[log.exercise_id]
     scores = await recovery.scores(session=session, user=user)
     touched = sorted({*primary, *secondary})
     return log_out(
         log,
-        [MuscleRecoveryOut(muscle_group=m, recovery_score=round(scores[m], 1)) for m in touched],
+        [TouchedMuscleOut(muscle_group=m, recovery_score=round(scores[m], 1)) for m in touched],
     )
 
 
@@ -65,28 +65,25 @@ async def _with_recovery(session: AsyncSession, user: LifterRef, log: WorkoutLog
     responses={200: {"model": LogOut, "description": "An Idempotency-Key retry: the stored log"}},
 )
 async def create_log(
-    request: Request,
     data: LogIn,
-    user: CurrentLifter,
+    session: SessionDep,
+    user: WritingLifter,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Log a performed exercise with its sets; recovery updates in the same transaction."""
-    # Its own transaction rather than SessionDep (a generator dependency, costly on every
-    # log); it commits before the response exists, so a failed commit is never acknowledged.
-    async with transaction(request.app.state.database) as session:
-        created = await service.create_log(
-            session=session, user=user, data=data, idempotency_key=idempotency_key
-        )
-        if created.recovery is None:
-            body = await _with_recovery(session, user, created.log)
-    if created.recovery is not None:
+    created = await service.create_log(
+        session=session, user=user, data=data, idempotency_key=idempotency_key
+    )
+    if created.recovery is None:
+        body = await _with_recovery(session, user, created.log)
+    else:
         LOGS_CREATED.inc()
         # The touched muscles' states are in hand: no second read of the state rows.
         scores = recovery.scores_of(created.recovery, user, created.recovery, utcnow())
         body = log_out(
             created.log,
             [
-                MuscleRecoveryOut(muscle_group=m, recovery_score=round(scores[m], 1))
+                TouchedMuscleOut(muscle_group=m, recovery_score=round(scores[m], 1))
                 for m in sorted(scores)
             ],
         )
@@ -101,7 +98,7 @@ async def create_log(
 @router.get("/logs", response_model=LogPage)
 async def list_logs(
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     start: Annotated[datetime | None, Query(alias="from")] = None,
     end: Annotated[datetime | None, Query(alias="to")] = None,
     exercise_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -122,14 +119,14 @@ async def list_logs(
 
 
 @router.get("/logs/{log_id}", response_model=LogOut)
-async def get_log(log_id: IdPath, session: SessionDep, user: CurrentUser) -> LogOut:
+async def get_log(log_id: IdPath, session: SessionDep, user: CurrentLifter) -> LogOut:
     """One log."""
     return log_out(await service.get_log(session=session, user=user, log_id=log_id))
 
 
 @router.patch("/logs/{log_id}", response_model=LogOut)
 async def update_log(
-    log_id: IdPath, data: LogPatch, session: SessionDep, user: CurrentUser
+    log_id: IdPath, data: LogPatch, session: SessionDep, user: WritingLifter
 ) -> LogOut:
     """Change a log; recovery is recomputed as if it had always been so."""
     log = await service.update_log(session=session, user=user, log_id=log_id, data=data)
@@ -137,7 +134,7 @@ async def update_log(
 
 
 @router.delete("/logs/{log_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def delete_log(log_id: IdPath, session: SessionDep, user: CurrentUser) -> Response:
+async def delete_log(log_id: IdPath, session: SessionDep, user: WritingLifter) -> Response:
     """Delete a log; recovery is recomputed without it."""
     await service.delete_log(session=session, user=user, log_id=log_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

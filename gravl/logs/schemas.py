@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gravl.history.models import SourceType
+from gravl.history.sets import SetType
 from gravl.ids import Id
-from gravl.logs.models import SourceType
-from gravl.stats.e1rm import SetType
 from gravl.validation import InputModel
 
 MAX_SETS = 100
@@ -72,7 +72,8 @@ class SetOut(BaseModel):
     distance_m: float | None
 
 
-class MuscleRecoveryOut(BaseModel):
+# A muscle the log trained, with its recovery score now (the full view is the recovery API's).
+class TouchedMuscleOut(BaseModel):
     muscle_group: str
     recovery_score: float
 
@@ -93,7 +94,7 @@ class LogOut(BaseModel):
     best_e1rm_kg: float | None
     created_at: datetime
     updated_at: datetime
-    recovery: list[MuscleRecoveryOut] = []
+    recovery: list[TouchedMuscleOut] = []
 
 
 class LogPage(BaseModel):

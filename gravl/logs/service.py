@@ -1,4 +1,10 @@
-"""Logging performed exercises: create (idempotently), read, list, edit and delete."""
+"""Logging performed exercises: create (idempotently), read, list, edit and delete.
+
+This package sits above ``gravl.recovery``: every write folds its sets into the recovery state
+in the same transaction, and a new log answers with the touched muscles' recovery. The log
+tables themselves live below recovery in ``gravl.history``, so recovery (and stats,
+recommendations, transfer) read them without depending on the writer.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +23,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from gravl.auth.lifter import LifterRef, begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog import cache as catalog_cache
+from gravl.catalog.cache import exercise_muscles
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
-from gravl.logs.models import LogSet, WorkoutLog
+from gravl.history.models import LogSet, WorkoutLog
 from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
-from gravl.recovery.history import exercise_muscles
 from gravl.recovery.model import MuscleState
 from gravl.stats.e1rm import summarise_sets
+from gravl.training.cache import builtin_workouts
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 
 # Clocks drift; a phone a little ahead must still be able to log "now".
@@ -92,7 +98,7 @@ _INSERT_SETS = insert(_SETS)
 async def _visible_exercise_name(*, session: AsyncSession, user_id: int, exercise_id: int) -> str:
     """The name of the exercise a log names, if the lifter may see it (built-ins from the
     worker's cache)."""
-    name = (await catalog_cache.builtins(session)).names.get(exercise_id)
+    name = (await catalog_cache.builtin_exercises(session)).names.get(exercise_id)
     if name is None:
         name = await session.scalar(
             _VISIBLE_EXERCISE_NAME, {"exercise_id": exercise_id, "user_id": user_id}
@@ -105,14 +111,14 @@ async def _visible_exercise_name(*, session: AsyncSession, user_id: int, exercis
 async def _check_workouts(session: AsyncSession, workout_ids: set[int]) -> None:
     # Built-in workouts change only on seed: the worker's cache answers, the database only
     # for an id it does not know (seeded since it was loaded, or no such workout).
-    known = {w.id for w in (await catalog_cache.builtins(session)).workouts}
+    known = {w.id for w in (await builtin_workouts(session)).workouts}
     for workout_id in sorted(workout_ids - known):
         if await session.get(Workout, workout_id) is None:
             raise NotFound(f"workout {workout_id} not found")
 
 
 async def _resolve_references(
-    *, session: AsyncSession, user: LifterRef, data: LogIn, performed_at: datetime
+    *, session: AsyncSession, user: Lifter, data: LogIn, performed_at: datetime
 ) -> tuple[str, int | None, int | None]:
     """Check every workout id the log names; derive ``custom_workout_id``,
     ``swapped_from_id`` and ``source_type`` when the client left them out."""
@@ -169,12 +175,11 @@ async def _resolve_references(
 
 
 async def create_log(
-    *, session: AsyncSession, user: LifterRef, data: LogIn, idempotency_key: str | None = None
+    *, session: AsyncSession, user: Lifter, data: LogIn, idempotency_key: str | None = None
 ) -> Created:
     """Store a performed exercise and update recovery in the same transaction."""
     digest = request_hash(data) if idempotency_key else None
     # Taken first, so a retry racing its original waits here and then finds it.
-    await begin_lifter_write(session, user.id)
     if idempotency_key:
         replay = await _replay(session=session, user=user, key=idempotency_key, digest=digest)
         if replay is not None:
@@ -239,7 +244,7 @@ async def create_log(
 
 
 async def _replay(
-    *, session: AsyncSession, user: LifterRef, key: str, digest: str | None
+    *, session: AsyncSession, user: Lifter, key: str, digest: str | None
 ) -> WorkoutLog | None:
     log = await session.scalar(
         select(WorkoutLog)
@@ -251,7 +256,7 @@ async def _replay(
     return log
 
 
-async def get_log(*, session: AsyncSession, user: User, log_id: int) -> WorkoutLog:
+async def get_log(*, session: AsyncSession, user: Lifter, log_id: int) -> WorkoutLog:
     log = await session.scalar(
         select(WorkoutLog)
         .where(WorkoutLog.id == log_id, WorkoutLog.user_id == user.id)
@@ -282,7 +287,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 async def list_logs(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     start: datetime | None,
     end: datetime | None,
     exercise_id: int | None,
@@ -317,7 +322,7 @@ async def list_logs(
 
 
 async def update_log(
-    *, session: AsyncSession, user: User, log_id: int, data: LogPatch
+    *, session: AsyncSession, user: Lifter, log_id: int, data: LogPatch
 ) -> WorkoutLog:
     """Change a log; recovery is recomputed as if history had always been this way."""
     log = await get_log(session=session, user=user, log_id=log_id)
@@ -343,7 +348,7 @@ async def update_log(
     return await get_log(session=session, user=user, log_id=log_id)
 
 
-async def delete_log(*, session: AsyncSession, user: User, log_id: int) -> None:
+async def delete_log(*, session: AsyncSession, user: Lifter, log_id: int) -> None:
     """Remove a log and recompute the muscles it had loaded."""
     log = await get_log(session=session, user=user, log_id=log_id)
     touched = await _muscles_of(session, {log.exercise_id})

@@ -6,14 +6,16 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
 
 from gravl.recovery.model import DEFAULT_CONSTANTS
-
-WorkoutKind = Literal["program", "library", "custom"]
-Role = Literal["primary", "secondary"]
-# Program and library workouts share one table, custom workouts have their own ids.
-WorkoutKey = tuple[Literal["workout", "custom"], int]
+from gravl.training.targets import (
+    AnyWorkout,
+    Candidate,
+    MuscleTarget,
+    Role,
+    WorkoutKey,
+    display_order,
+)
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,6 @@ class RankingConstants:
     recovery_threshold: float = DEFAULT_CONSTANTS.fatigued_below
     ready_score: float = DEFAULT_CONSTANTS.ready_score
     analysis_window: timedelta = DEFAULT_CONSTANTS.sets_window
-    # Planned sets weigh like performed ones: indirect sets count half (Pelland et al. 2024).
-    primary_weight: float = DEFAULT_CONSTANTS.primary_role_weight
-    secondary_weight: float = DEFAULT_CONSTANTS.secondary_role_weight
     # Weekly effective-set targets (RECOVERY.md): 10 for the big movers, 6 for the rest.
     major_muscles: frozenset[str] = field(
         default_factory=lambda: frozenset(
@@ -49,37 +48,6 @@ DEFAULT_RANKING = RankingConstants()
 
 
 @dataclass(frozen=True)
-class WorkoutRef:
-    id: int
-    name: str
-    kind: WorkoutKind
-
-    @property
-    def key(self) -> WorkoutKey:
-        return ("custom" if self.kind == "custom" else "workout", self.id)
-
-
-@dataclass(frozen=True)
-class PlannedExercise:
-    sets: int
-    primary: tuple[str, ...]
-    secondary: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TargetMuscle:
-    muscle: str
-    role: Role
-    weight: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    workout: WorkoutRef
-    targets: tuple[TargetMuscle, ...]
-
-
-@dataclass(frozen=True)
 class Cause:
     """What left a muscle fatigued, for the exclusion reason."""
 
@@ -89,7 +57,7 @@ class Cause:
 
 
 @dataclass(frozen=True)
-class MuscleRecovery:
+class MuscleReadiness:
     recovery_score: float  # unrounded
     last_trained_at: datetime | None = None
     ready_at: datetime | None = None
@@ -97,7 +65,7 @@ class MuscleRecovery:
     cause: Cause | None = None
 
 
-RESTED = MuscleRecovery(recovery_score=100.0)
+RESTED = MuscleReadiness(recovery_score=100.0)
 
 
 @dataclass(frozen=True)
@@ -110,7 +78,7 @@ class RankedTarget:
 @dataclass(frozen=True)
 class Recommendation:
     rank: int
-    workout: WorkoutRef
+    workout: AnyWorkout
     score: float  # unrounded, like every score here; the API rounds
     target_muscles: tuple[RankedTarget, ...]
     reasons: tuple[str, ...]
@@ -120,7 +88,7 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Exclusion:
-    workout: WorkoutRef
+    workout: AnyWorkout
     reason: str
 
 
@@ -128,30 +96,6 @@ class Exclusion:
 class Ranking:
     recommendations: tuple[Recommendation, ...]
     excluded: tuple[Exclusion, ...]
-
-
-def target_muscles(
-    exercises: Iterable[PlannedExercise], constants: RankingConstants = DEFAULT_RANKING
-) -> tuple[TargetMuscle, ...]:
-    """Weigh each muscle by planned sets (primary 1, secondary 0.5); primary anywhere wins."""
-    weights: dict[str, float] = {}
-    primary: set[str] = set()
-    for exercise in exercises:
-        for muscle in exercise.primary:
-            weights[muscle] = weights.get(muscle, 0.0) + exercise.sets * constants.primary_weight
-            primary.add(muscle)
-        for muscle in set(exercise.secondary) - set(exercise.primary):
-            weights[muscle] = weights.get(muscle, 0.0) + exercise.sets * constants.secondary_weight
-    return _display_order(
-        TargetMuscle(m, "primary" if m in primary else "secondary", w)
-        for m, w in weights.items()
-        if w > 0
-    )
-
-
-def _display_order(targets: Iterable[TargetMuscle]) -> tuple[TargetMuscle, ...]:
-    # Primary first, then by weight: the muscles a lifter would name for the workout.
-    return tuple(sorted(targets, key=lambda t: (t.role != "primary", -t.weight, t.muscle)))
 
 
 # --- wording ------------------------------------------------------------------------------
@@ -196,11 +140,11 @@ def _capitalised(text: str) -> str:
 class _Today:
     """What the ranking knows about the lifter right now."""
 
-    recovery: Mapping[str, MuscleRecovery]
+    recovery: Mapping[str, MuscleReadiness]
     now: datetime
     constants: RankingConstants
 
-    def muscle(self, slug: str) -> MuscleRecovery:
+    def muscle(self, slug: str) -> MuscleReadiness:
         return self.recovery.get(slug, RESTED)
 
     def done_recently(self, hours_since_done: float) -> bool:
@@ -254,7 +198,7 @@ def _exclusion_reason(below: list[str], today: _Today) -> str:
     return reason
 
 
-def _recovery_reason(shown: list[TargetMuscle], today: _Today) -> str:
+def _recovery_reason(shown: list[MuscleTarget], today: _Today) -> str:
     states = [today.muscle(t.muscle) for t in shown]
     scores = [f"{_name(t.muscle)} {_percent(today.muscle(t.muscle).recovery_score)}" for t in shown]
     reason = f"{_capitalised(_join(scores))} recovered"
@@ -322,7 +266,7 @@ def _recommendation(rank: int, scored: _Scored, today: _Today) -> Recommendation
 
 def rank_workouts(
     candidates: Iterable[Candidate],
-    recovery: Mapping[str, MuscleRecovery],
+    recovery: Mapping[str, MuscleReadiness],
     *,
     now: datetime,
     last_done: Mapping[WorkoutKey, datetime] | None = None,
@@ -338,7 +282,7 @@ def rank_workouts(
     # One fixed order of candidates and targets makes every sum and every tie independent of
     # the order the caller happened to load them in.
     pool = sorted(
-        (Candidate(c.workout, _display_order(c.targets)) for c in candidates),
+        (Candidate(c.workout, display_order(c.targets)) for c in candidates),
         key=lambda c: (c.workout.id, c.workout.key[0]),
     )
     if len({c.workout.key for c in pool}) != len(pool):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from gravl.auth.lifter import CurrentLifter
+from gravl.cache import Slot
+from gravl.corridor import CachesDep, CorridorRoute, SessionDep
 from gravl.observability.metrics import RECOMMENDATIONS_SERVED
-from gravl.recommendations import cached
+from gravl.recommendations import service
 from gravl.recommendations.ranking import DEFAULT_RANKING, Ranking
 from gravl.recommendations.schemas import (
     ExclusionOut,
@@ -20,7 +22,14 @@ from gravl.recommendations.schemas import (
 from gravl.recovery.service import Snapshot
 from gravl.training.schemas import WorkoutRef
 
-router = APIRouter(prefix="/api/recommendations", tags=["recommendations"])
+router = APIRouter(
+    prefix="/api/recommendations", tags=["recommendations"], route_class=CorridorRoute
+)
+
+# Rendered answers by ``limit``, kept while the data version holds, at most ``MAX_AGE_S``:
+# recovery moves by a fraction of a point a minute, and the reasons speak in hours and days,
+# so an answer a minute old says what a new one would; a write makes a new one at once.
+ANSWERS = Slot[dict[int, bytes]]("smart-workout-answers")
 
 
 def _ref(workout: object) -> WorkoutRef:
@@ -29,7 +38,10 @@ def _ref(workout: object) -> WorkoutRef:
 
 @router.get("/smart-workout", response_model=SmartWorkoutOut)
 async def smart_workout(
-    request: Request, lifter: CurrentLifter, limit: Annotated[int, Query(ge=1, le=10)] = 3
+    session: SessionDep,
+    caches: CachesDep,
+    lifter: CurrentLifter,
+    limit: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> Response:
     """The best workouts for today, each with the reasons and numbers behind it.
 
@@ -37,7 +49,16 @@ async def smart_workout(
     says when it was computed); any write of theirs shows in the next answer.
     """
     RECOMMENDATIONS_SERVED.inc()
-    body = await cached.answer(request, lifter, limit, _render)
+    answers = caches.get(ANSWERS, lifter)
+    if answers is None:
+        answers = {}
+        caches.put(ANSWERS, lifter, answers)
+    body = answers.get(limit)
+    if body is None:
+        snap, ranking = await service.recommend(
+            session=session, user=lifter, caches=caches, limit=limit
+        )
+        body = answers[limit] = _render(snap, ranking)
     return Response(body, media_type="application/json")
 
 

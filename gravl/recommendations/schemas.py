@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from gravl.training.schemas import Role, WorkoutRef
+from gravl.training.schemas import WorkoutRef
+from gravl.training.targets import Role
 
 
 class RecommendedTarget(BaseModel):

@@ -9,19 +9,10 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.catalog import cache as catalog_cache
-from gravl.catalog.cache import Muscles
-from gravl.logs.models import LogSet, WorkoutLog
+from gravl.catalog.cache import exercise_muscles
+from gravl.history.models import LogSet, WorkoutLog
 from gravl.recovery.model import DEFAULT_CONSTANTS, CheckIn, SetRecord, mark_novelty
 from gravl.recovery.models import RecoveryCheckIn
-
-
-async def exercise_muscles(
-    session: AsyncSession, exercise_ids: Iterable[int]
-) -> dict[int, Muscles]:
-    """Primary and secondary muscle slugs of each exercise (built-ins from the worker's cache)."""
-    return await catalog_cache.exercise_muscles(session, exercise_ids)
-
 
 # Built once: constructing a statement and its cache key costs more Python than running it,
 # and these run on every recovery read and every log. On the tables, not the entities:

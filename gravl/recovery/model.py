@@ -17,20 +17,15 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal
 
-Experience = Literal["beginner", "intermediate", "advanced"]
-SetType = Literal["normal", "warmup", "failure", "drop"]
+from gravl.auth.schemas import Experience
+from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_SLUGS
+from gravl.history.sets import SetType
+
 Status = Literal["ready", "recovering", "fatigued"]
 
-# The fixed muscle-group slugs shared with free-exercise-db (DESIGN.md).
-MUSCLE_GROUPS: tuple[str, ...] = (
-    "abdominals", "abductors", "adductors", "biceps", "calves", "chest", "forearms", "glutes",
-    "hamstrings", "lats", "lower_back", "middle_back", "neck", "quadriceps", "shoulders", "traps",
-    "triceps",
-)  # fmt: skip
 
-
-def _hours_to_recover(groups: Mapping[float, tuple[str, ...]]) -> Mapping[str, float]:
-    return MappingProxyType({muscle: hours for hours, names in groups.items() for muscle in names})
+def _catalog_recovery_hours() -> Mapping[str, float]:
+    return MappingProxyType({m.slug: float(m.recovery_hours) for m in MUSCLE_GROUPS})
 
 
 @dataclass(frozen=True)
@@ -60,18 +55,9 @@ class RecoveryConstants:
     # fixes F_ref = 10 / ln 10.
     reference_session_fatigue: float = 10.0
     reference_session_score: float = 10.0
-    # T_m: hours for the reference session to recover to 90% (chest 72 h: McLester 2003,
-    # Korak 2015, Ferreira 2017; the other groups scaled by size as in RECOVERY.md).
-    recovery_hours: Mapping[str, float] = field(
-        default_factory=lambda: _hours_to_recover(
-            {
-                72.0: ("quadriceps", "hamstrings", "glutes", "lower_back", "chest"),
-                60.0: ("lats", "middle_back", "adductors"),
-                48.0: ("shoulders", "traps", "biceps", "triceps", "calves", "abductors"),
-                36.0: ("abdominals", "forearms", "neck"),
-            }
-        )
-    )
+    # T_m: hours for the reference session to recover to 90%, per muscle. The catalog's
+    # muscle table is their one home (it cites the sources, and the API shows the same hours).
+    recovery_hours: Mapping[str, float] = field(default_factory=_catalog_recovery_hours)
     # Profile multipliers on T_m (RECOVERY.md).
     experience_multipliers: Mapping[str, float] = field(
         default_factory=lambda: MappingProxyType(
@@ -97,7 +83,7 @@ class RecoveryConstants:
     learn_below_predicted: float = 99.0  # a predicted score >= this teaches nothing
 
     def __post_init__(self) -> None:
-        missing = set(MUSCLE_GROUPS) - set(self.recovery_hours)
+        missing = MUSCLE_SLUGS - set(self.recovery_hours)
         if missing:
             raise ValueError(f"recovery_hours lacks {sorted(missing)}")
 

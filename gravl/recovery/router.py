@@ -5,19 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
-from gravl.auth.dependencies import CurrentUser
-from gravl.auth.lifter import CurrentLifter
+from gravl.auth.lifter import CurrentLifter, WritingLifter
+from gravl.cache import Slot
 from gravl.catalog.muscles import MUSCLE_NAMES
-from gravl.db import SessionDep
-from gravl.recovery import cached, service
+from gravl.corridor import CachesDep, CorridorRoute, SessionDep
+from gravl.recovery import service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
 from gravl.recovery.service import Snapshot
 
-router = APIRouter(prefix="/api/recovery", tags=["recovery"])
+router = APIRouter(prefix="/api/recovery", tags=["recovery"], route_class=CorridorRoute)
+
+# The rendered muscle-groups answer. A score moves at most ~6 points an hour (a muscle at 37%
+# with the shortest time constant), so in ten seconds by under a fiftieth of the tenth shown.
+ANSWERS = Slot[bytes]("recovery-answers", max_age_s=10.0)
 
 
 def _out(report: MuscleReport) -> MuscleRecoveryOut:
@@ -34,7 +38,8 @@ def _out(report: MuscleReport) -> MuscleRecoveryOut:
 
 @router.get("/muscle-groups", response_model=RecoveryOut)
 async def muscle_groups(
-    request: Request,
+    session: SessionDep,
+    caches: CachesDep,
     lifter: CurrentLifter,
     at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
 ) -> Response:
@@ -43,10 +48,11 @@ async def muscle_groups(
     Without ``at``, an answer is kept up to ten seconds while the lifter's data is unchanged
     (``computed_at`` says when it was computed); any write of theirs shows at once.
     """
-    if at is None:
-        body = await cached.answer(request, lifter, _render)
-    else:
-        body = _render(await cached.snapshot(request, lifter, at))
+    body = caches.get(ANSWERS, lifter) if at is None else None
+    if body is None:
+        body = _render(await service.snapshot(session=session, user=lifter, caches=caches, at=at))
+        if at is None:
+            caches.put(ANSWERS, lifter, body)
     return Response(body, media_type="application/json")
 
 
@@ -58,10 +64,13 @@ def _render(snap: Snapshot) -> bytes:
 
 @router.get("/most-recovered", response_model=RecoveryOut)
 async def most_recovered(
-    request: Request, lifter: CurrentLifter, limit: Annotated[int, Query(ge=1, le=17)] = 3
+    session: SessionDep,
+    caches: CachesDep,
+    lifter: CurrentLifter,
+    limit: Annotated[int, Query(ge=1, le=17)] = 3,
 ) -> RecoveryOut:
     """The freshest muscle groups: highest score, then longest since trained, then slug."""
-    snap = await cached.snapshot(request, lifter)
+    snap = await service.snapshot(session=session, user=lifter, caches=caches)
     never = datetime.min.replace(tzinfo=snap.computed_at.tzinfo)
     ranked = sorted(
         snap.reports,
@@ -73,7 +82,7 @@ async def most_recovered(
 
 
 @router.post("/check-ins", status_code=status.HTTP_201_CREATED, response_model=CheckInOut)
-async def check_in(data: CheckInIn, session: SessionDep, user: CurrentUser) -> CheckInOut:
+async def check_in(data: CheckInIn, session: SessionDep, user: WritingLifter) -> CheckInOut:
     """Report soreness (0-10) for a muscle; it overrides the model from now on."""
     checkin, score = await service.check_in(
         session=session, user=user, muscle=data.muscle_group, soreness=data.soreness

@@ -18,16 +18,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Executable
 
-from gravl.auth.lifter import LifterRef, begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.auth.schemas import Experience
+from gravl.cache import Caches, Slot, cached
+from gravl.catalog.cache import exercise_muscles
 from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.db import utcnow
-from gravl.logs.models import WorkoutLog
+from gravl.history.models import WorkoutLog
 from gravl.recovery import history
 from gravl.recovery.model import (
     DEFAULT_CONSTANTS,
     CheckIn,
-    Experience,
     MuscleReport,
     MuscleState,
     SetRecord,
@@ -46,10 +47,6 @@ C = DEFAULT_CONSTANTS
 # The history a recompute reads (older sets contribute < 0.1%); novelty before it is looked up
 # separately by `history.previous_done`.
 HISTORY_SPAN = C.recompute_horizon
-
-
-def _experience(user: LifterRef) -> Experience:
-    return user.experience  # type: ignore[return-value]  # validated on the way in
 
 
 def _state(row: MuscleGroupRecovery | None, default_at: datetime) -> MuscleState:
@@ -104,14 +101,15 @@ def _store(
 
 
 async def log_added(
-    *, session: AsyncSession, user: LifterRef, log: WorkoutLog
+    *, session: AsyncSession, user: Lifter, log: WorkoutLog
 ) -> dict[str, MuscleState]:
     """Fold a new log into the state; recompute instead when it lands before the state.
 
-    The caller holds the user's lock (``begin_lifter_write``). Returns the touched muscles'
-    new states. Read and written with Core statements: this runs on every log.
+    The caller holds the user's lock (its unit of work claimed them: gravl.auth.lifter).
+    Returns the touched muscles' new states. Read and written with Core statements: this runs
+    on every log.
     """
-    muscles = await history.exercise_muscles(session, [log.exercise_id])
+    muscles = await exercise_muscles(session, [log.exercise_id])
     primary, secondary = muscles[log.exercise_id]
     touched = set(primary) | set(secondary)
     if not touched:
@@ -142,7 +140,7 @@ async def log_added(
     states: dict[str, MuscleState] = {}
     for muscle in sorted(touched):
         state = stored.get(muscle) or MuscleState(fatigue=0.0, at=log.performed_at)
-        tau = tau_hours(muscle, _experience(user), state.k)
+        tau = tau_hours(muscle, user.experience, state.k)
         for load in loads:
             state = apply_set(state, load.get(muscle, 0.0), log.performed_at, tau)
         states[muscle] = state
@@ -195,9 +193,8 @@ async def _save_states(session: AsyncSession, user_id: int, states: dict[str, Mu
     await session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
-async def history_changed(*, session: AsyncSession, user: User, muscles: Iterable[str]) -> None:
+async def history_changed(*, session: AsyncSession, user: Lifter, muscles: Iterable[str]) -> None:
     """Recompute muscles after an edit, a delete, a backfill or an import."""
-    await begin_lifter_write(session, user.id)
     wanted = set(muscles)
     rows = await _rows(session, user.id, wanted)
     await _recompute(session=session, user=user, muscles=wanted, rows=rows)
@@ -206,7 +203,7 @@ async def history_changed(*, session: AsyncSession, user: User, muscles: Iterabl
 async def _recompute(
     *,
     session: AsyncSession,
-    user: LifterRef,
+    user: Lifter,
     muscles: set[str],
     rows: dict[str, MuscleGroupRecovery],
 ) -> None:
@@ -226,7 +223,7 @@ async def _recompute(
     seeds = await _k_before(session, user.id, muscles, start)
     for muscle in muscles:
         anchor = MuscleState(fatigue=0.0, at=start, k=seeds.get(muscle, 1.0))
-        state = recompute(events, muscle, until, experience=_experience(user), start=anchor)
+        state = recompute(events, muscle, until, experience=user.experience, start=anchor)
         if state.last_trained_at is None and (row := rows.get(muscle)) is not None:
             # Training older than the horizon no longer weighs, but it still happened.
             older = row.last_trained_at
@@ -255,15 +252,14 @@ async def _k_before(
 
 
 async def check_in(
-    *, session: AsyncSession, user: User, muscle: str, soreness: float
+    *, session: AsyncSession, user: Lifter, muscle: str, soreness: float
 ) -> tuple[RecoveryCheckIn, float]:
     """Record a soreness report; it overrides the model for that muscle from now on."""
-    await begin_lifter_write(session, user.id)
     now = utcnow()
     rows = await _rows(session, user.id, [muscle])
     state = _state(rows.get(muscle), now)
     at = max(now, state.at)
-    tau = tau_hours(muscle, _experience(user), state.k)
+    tau = tau_hours(muscle, user.experience, state.k)
     predicted = recovery_score(decay(state, at, tau).fatigue)
     new_state = checkin_state(state, CheckIn(at=at, muscle=muscle, soreness=soreness), tau)
     checkin = RecoveryCheckIn(
@@ -329,7 +325,7 @@ async def load_inputs(
     return RecoveryInputs(now, states, sets)
 
 
-def snapshot_of(inputs: RecoveryInputs, experience: str, when: datetime) -> Snapshot | None:
+def snapshot_of(inputs: RecoveryInputs, experience: Experience, when: datetime) -> Snapshot | None:
     """All 17 muscles at ``when`` from loaded inputs; None when a muscle's stored state lies
     after ``when`` (a backdated read, or a log ahead of the clock), which needs the history."""
     if when < inputs.loaded_at or any(s.at > when for s in inputs.states.values()):
@@ -337,14 +333,13 @@ def snapshot_of(inputs: RecoveryInputs, experience: str, when: datetime) -> Snap
     start = when - C.sets_window
     recent = [s for s in inputs.sets if start < s.performed_at <= when]
     touching = inputs.by_muscle  # muscle_report counts only those inside the window
-    level: Experience = experience  # type: ignore[assignment]  # validated on the way in
     reports = [
         muscle_report(
             m,
             inputs.states.get(m) or MuscleState(fatigue=0.0, at=when),
             when,
             touching.get(m, ()),
-            experience=level,
+            experience=experience,
         )
         for m in _MUSCLES
     ]
@@ -354,16 +349,34 @@ def snapshot_of(inputs: RecoveryInputs, experience: str, when: datetime) -> Snap
 _MUSCLES = sorted(MUSCLE_SLUGS)
 
 
-async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = None) -> Snapshot:
-    """All 17 muscles at ``at`` (default now): score, status, ready_at, weekly sets."""
+# The lifter's state rows and recent sets, per data version (gravl.cache).
+RECOVERY_INPUTS = Slot[RecoveryInputs]("recovery-inputs")
+
+
+async def inputs(*, session: AsyncSession, user: Lifter, caches: Caches) -> RecoveryInputs:
+    """The lifter's recovery inputs as of their current data version."""
+    return await cached(caches, RECOVERY_INPUTS, user, lambda: load_inputs(session, user.id))
+
+
+async def snapshot(
+    *, session: AsyncSession, user: Lifter, caches: Caches, at: datetime | None = None
+) -> Snapshot:
+    """All 17 muscles at ``at`` (default now): score, status, ready_at, weekly sets.
+
+    Now is computed from the lifter's cached inputs; any other moment from the database.
+    """
     when = at or utcnow()
-    inputs = await load_inputs(session, user.id, when)
-    found = snapshot_of(inputs, user.experience, when)
+    if at is None:
+        loaded = await inputs(session=session, user=user, caches=caches)
+    else:
+        loaded = await load_inputs(session, user.id, when)
+    found = snapshot_of(loaded, user.experience, when)
     if found is not None:
         return found
-    # Asked about a moment before the stored state: rebuild those muscles at that moment.
-    stale = {m for m, state in inputs.states.items() if state.at > when}
-    states = {m: inputs.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
+    # A moment before a muscle's stored state (a backdated read, or a log ahead of the clock):
+    # rebuild those muscles at that moment from the history.
+    stale = {m for m, state in loaded.states.items() if state.at > when}
+    states = {m: loaded.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
     start = when - HISTORY_SPAN
     events: list[SetRecord | CheckIn] = [
         *await history.sets_between(session, user.id, start, when),
@@ -372,8 +385,8 @@ async def snapshot(*, session: AsyncSession, user: User, at: datetime | None = N
     seeds = await _k_before(session, user.id, stale, start)
     for muscle in stale:
         anchor = MuscleState(0.0, start, seeds.get(muscle, 1.0))
-        states[muscle] = recompute(events, muscle, when, experience=_experience(user), start=anchor)
-    rebuilt = RecoveryInputs(when, states, inputs.sets)
+        states[muscle] = recompute(events, muscle, when, experience=user.experience, start=anchor)
+    rebuilt = RecoveryInputs(when, states, loaded.sets)
     result = snapshot_of(rebuilt, user.experience, when)
     assert result is not None  # every state is now at ``when``
     return result
@@ -390,7 +403,7 @@ def sets_by_muscle(sets: Iterable[SetRecord]) -> dict[str, list[SetRecord]]:
 
 
 def scores_of(
-    states: dict[str, MuscleState], user: LifterRef, muscles: Iterable[str], when: datetime
+    states: dict[str, MuscleState], user: Lifter, muscles: Iterable[str], when: datetime
 ) -> dict[str, float]:
     """Unrounded recovery score of each muscle at ``when``, from its stored state."""
     result = {}
@@ -398,13 +411,13 @@ def scores_of(
         state = states.get(muscle) or MuscleState(fatigue=0.0, at=when)
         if state.at > when:
             state = replace(state, at=when)
-        tau = tau_hours(muscle, _experience(user), state.k)
+        tau = tau_hours(muscle, user.experience, state.k)
         result[muscle] = recovery_score(decay(state, when, tau).fatigue)
     return result
 
 
 async def scores(
-    *, session: AsyncSession, user: LifterRef, at: datetime | None = None
+    *, session: AsyncSession, user: Lifter, at: datetime | None = None
 ) -> dict[str, float]:
     """Unrounded recovery score per muscle, from the state rows alone."""
     when = at or utcnow()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Literal, Protocol
+from typing import Protocol
 
-SetType = Literal["normal", "warmup", "failure", "drop"]
+from gravl.history.sets import SetType
 
 # Past 12 reps (or 12 reps in reserve-adjusted terms) the estimates stop predicting a single.
 MAX_ESTIMATED_REPS = 12

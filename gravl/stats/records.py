@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from gravl.stats.e1rm import SetType, estimate_1rm, set_volume
+from gravl.history.sets import SetType
+from gravl.stats.e1rm import estimate_1rm, set_volume
 
 RecordType = Literal["weight", "e1rm", "volume", "reps"]
 _TYPE_ORDER: dict[RecordType, int] = {"weight": 0, "e1rm": 1, "volume": 2, "reps": 3}

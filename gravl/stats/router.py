@@ -7,20 +7,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from gravl.auth.dependencies import CurrentUser
-from gravl.db import SessionDep
+from gravl.auth.lifter import CurrentLifter
+from gravl.corridor import CorridorRoute, SessionDep
 from gravl.ids import IdPath
 from gravl.stats import service
 from gravl.stats.schemas import HistoryDayOut, PersonalRecordOut, WeeklyVolumeOut
 
-router = APIRouter(prefix="/api/stats", tags=["progress"])
+router = APIRouter(prefix="/api/stats", tags=["progress"], route_class=CorridorRoute)
 
 # Two years of weeks: enough for any chart, and a bound on the query's window.
 MAX_WEEKS = 104
 
 
 @router.get("/prs", response_model=list[PersonalRecordOut])
-async def personal_records(session: SessionDep, user: CurrentUser) -> list[PersonalRecordOut]:
+async def personal_records(session: SessionDep, user: CurrentLifter) -> list[PersonalRecordOut]:
     """Your current records per exercise: weight, e1RM, set volume, most reps at a weight."""
     return [
         PersonalRecordOut(
@@ -41,7 +41,7 @@ async def personal_records(session: SessionDep, user: CurrentUser) -> list[Perso
 async def exercise_history(
     exercise_id: IdPath,
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> list[HistoryDayOut]:
@@ -55,7 +55,7 @@ async def exercise_history(
 @router.get("/volume", response_model=list[WeeklyVolumeOut])
 async def weekly_volume(
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS)] = 8,
 ) -> list[WeeklyVolumeOut]:
     """Working sets per muscle group and week (primary 1, secondary 0.5), Monday-based."""

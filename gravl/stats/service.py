@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.catalog.cache import exercise_muscles
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
-from gravl.logs.models import LogSet, WorkoutLog
-from gravl.recovery.history import exercise_muscles
-from gravl.stats.e1rm import SetType, estimate_1rm, set_volume
+from gravl.history.models import LogSet, WorkoutLog
+from gravl.history.sets import SetType
+from gravl.stats.e1rm import estimate_1rm, set_volume
 from gravl.stats.records import PersonalRecord, personal_records
 
 # FORMATS.md / API.md: a secondary muscle gets half a set's credit.
@@ -53,7 +54,7 @@ class WeeklyVolume:
     sets: float
 
 
-async def records(*, session: AsyncSession, user: User) -> list[tuple[PersonalRecord, str]]:
+async def records(*, session: AsyncSession, user: Lifter) -> list[tuple[PersonalRecord, str]]:
     """Current personal records with their exercise names."""
     rows = await session.execute(
         select(
@@ -90,7 +91,7 @@ def _midnight_utc(day: date, zone: ZoneInfo) -> datetime:
 async def exercise_history(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     exercise_id: int,
     start: date | None = None,
     end: date | None = None,
@@ -145,7 +146,7 @@ def week_start(day: date) -> date:
 
 
 async def weekly_volume(
-    *, session: AsyncSession, user: User, weeks: int, today: date | None = None
+    *, session: AsyncSession, user: Lifter, weeks: int, today: date | None = None
 ) -> list[WeeklyVolume]:
     """Working sets per muscle and week (Monday-based, user's timezone), oldest week first."""
     zone = ZoneInfo(user.timezone)

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import visible_exercises
 from gravl.db import utcnow
@@ -36,7 +35,6 @@ def planned(workout: CustomWorkout) -> list[PlannedExercise]:
     return [
         PlannedExercise(
             sets=e.target_sets,
-            rest_seconds=e.rest_seconds,
             primary=tuple(e.exercise.primary_muscles),
             secondary=tuple(e.exercise.secondary_muscles),
         )
@@ -64,16 +62,18 @@ def custom_workout_out(workout: CustomWorkout) -> CustomWorkoutOut:
             for e in current_exercises(workout)
         ],
         target_muscles=[
-            TargetMuscle(muscle_group=t.muscle_group, role=t.role, sets=t.sets)
+            TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight)
             for t in target_muscles(plan)
         ],
-        estimated_minutes=estimated_minutes(plan),
+        estimated_minutes=estimated_minutes(
+            (e.target_sets, e.rest_seconds) for e in current_exercises(workout)
+        ),
         created_at=workout.created_at,
         updated_at=workout.updated_at,
     )
 
 
-async def list_custom_workouts(*, session: AsyncSession, user: User) -> Sequence[CustomWorkout]:
+async def list_custom_workouts(*, session: AsyncSession, user: Lifter) -> Sequence[CustomWorkout]:
     return (
         await session.scalars(
             select(CustomWorkout)
@@ -85,7 +85,7 @@ async def list_custom_workouts(*, session: AsyncSession, user: User) -> Sequence
 
 
 async def get_custom_workout(
-    *, session: AsyncSession, user: User, workout_id: int, include_deleted: bool = False
+    *, session: AsyncSession, user: Lifter, workout_id: int, include_deleted: bool = False
 ) -> CustomWorkout:
     """The user's custom workout, or ``NotFound`` (also for another lifter's)."""
     query = select(CustomWorkout).where(
@@ -100,10 +100,9 @@ async def get_custom_workout(
 
 
 async def create_custom_workout(
-    *, session: AsyncSession, user: User, data: CustomWorkoutIn
+    *, session: AsyncSession, user: Lifter, data: CustomWorkoutIn
 ) -> CustomWorkout:
     """Save a new workout template of the user's own."""
-    await begin_lifter_write(session, user.id)
     now = utcnow()
     workout = CustomWorkout(
         user_id=user.id,
@@ -119,10 +118,9 @@ async def create_custom_workout(
 
 
 async def replace_custom_workout(
-    *, session: AsyncSession, user: User, workout_id: int, data: CustomWorkoutIn
+    *, session: AsyncSession, user: Lifter, workout_id: int, data: CustomWorkoutIn
 ) -> CustomWorkout:
     """Replace name, description and exercises; old exercise rows stay for the logs."""
-    await begin_lifter_write(session, user.id)
     workout = await get_custom_workout(session=session, user=user, workout_id=workout_id)
     now = utcnow()
     for row in current_exercises(workout):
@@ -136,16 +134,15 @@ async def replace_custom_workout(
     return await get_custom_workout(session=session, user=user, workout_id=workout_id)
 
 
-async def delete_custom_workout(*, session: AsyncSession, user: User, workout_id: int) -> None:
+async def delete_custom_workout(*, session: AsyncSession, user: Lifter, workout_id: int) -> None:
     """Hide the workout; logs made with it keep pointing at it."""
-    await begin_lifter_write(session, user.id)
     workout = await get_custom_workout(session=session, user=user, workout_id=workout_id)
     workout.deleted_at = utcnow()
     await session.flush()
 
 
 async def _exercise_rows(
-    *, session: AsyncSession, user: User, data: CustomWorkoutIn
+    *, session: AsyncSession, user: Lifter, data: CustomWorkoutIn
 ) -> list[CustomWorkoutExercise]:
     wanted = {e.exercise_id for e in data.exercises}
     found = set(

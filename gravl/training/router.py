@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from gravl.auth.dependencies import CurrentUser
-from gravl.db import SessionDep
+from gravl.auth.lifter import CurrentLifter, WritingLifter
+from gravl.corridor import CorridorRoute, SessionDep
 from gravl.errors import NotFound
 from gravl.ids import IdPath
 from gravl.observability.metrics import SWAPS
-from gravl.recommendations import service as recommendations
-from gravl.training import custom, schedule, service, swaps
+from gravl.training import candidates, custom, schedule, service, swaps
 from gravl.training.schemas import (
     AvailableWorkout,
     CustomWorkoutIn,
@@ -29,22 +28,22 @@ from gravl.training.schemas import (
     WorkoutRef,
 )
 
-router = APIRouter(prefix="/api", tags=["training"])
+router = APIRouter(prefix="/api", tags=["training"], route_class=CorridorRoute)
 Day = Annotated[date | None, Query(description="ISO date; default: today in your timezone")]
 
 
 @router.get("/workouts", response_model=list[WorkoutOut])
-async def list_workouts(session: SessionDep, user: CurrentUser) -> list[WorkoutOut]:
+async def list_workouts(session: SessionDep, user: CurrentLifter) -> list[WorkoutOut]:
     """The built-in workout templates."""
     return [service.workout_out(w) for w in await service.list_workouts(session=session)]
 
 
 @router.get("/workouts/available", response_model=list[AvailableWorkout])
 async def available_workouts(
-    session: SessionDep, user: CurrentUser, on: Annotated[date | None, Query(alias="date")] = None
+    session: SessionDep, user: CurrentLifter, on: Annotated[date | None, Query(alias="date")] = None
 ) -> list[AvailableWorkout]:
     """Workouts that can replace the day's scheduled one, with how recovered their muscles are."""
-    rows = await recommendations.available(
+    rows = await candidates.available(
         session=session, user=user, on=on or schedule.local_today(user)
     )
     return [
@@ -63,7 +62,7 @@ async def available_workouts(
 @router.get("/workouts/swaps", response_model=list[SwapOut])
 async def list_swaps(
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> list[SwapOut]:
@@ -73,7 +72,7 @@ async def list_swaps(
 
 
 @router.post("/workouts/swaps/{swap_id}/revert", response_model=SwapOut)
-async def revert_swap(swap_id: IdPath, session: SessionDep, user: CurrentUser) -> SwapOut:
+async def revert_swap(swap_id: IdPath, session: SessionDep, user: WritingLifter) -> SwapOut:
     """Undo a swap: the day gets its scheduled workout back; the swap stays in the trail."""
     swap = await swaps.revert_swap(session=session, user=user, swap_id=swap_id)
     SWAPS.labels(action="revert").inc()
@@ -81,7 +80,7 @@ async def revert_swap(swap_id: IdPath, session: SessionDep, user: CurrentUser) -
 
 
 @router.get("/workouts/{workout_id}", response_model=WorkoutOut)
-async def get_workout(workout_id: IdPath, session: SessionDep, user: CurrentUser) -> WorkoutOut:
+async def get_workout(workout_id: IdPath, session: SessionDep, user: CurrentLifter) -> WorkoutOut:
     """One workout template with its exercises and target muscles."""
     return service.workout_out(await service.get_workout(session=session, workout_id=workout_id))
 
@@ -90,7 +89,7 @@ async def get_workout(workout_id: IdPath, session: SessionDep, user: CurrentUser
     "/workouts/{workout_id}/swap", status_code=status.HTTP_201_CREATED, response_model=SwapOut
 )
 async def swap_workout(
-    workout_id: IdPath, data: SwapIn, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, data: SwapIn, session: SessionDep, user: WritingLifter
 ) -> SwapOut:
     """Replace the workout scheduled on a day with another one."""
     swap = await swaps.swap_workout(session=session, user=user, workout_id=workout_id, data=data)
@@ -99,13 +98,13 @@ async def swap_workout(
 
 
 @router.get("/programs", response_model=list[ProgramOut])
-async def list_programs(session: SessionDep, user: CurrentUser) -> list[ProgramOut]:
+async def list_programs(session: SessionDep, user: CurrentLifter) -> list[ProgramOut]:
     """The built-in programs and their repeating schedules."""
     return await service.list_programs(session=session)
 
 
 @router.get("/programs/current", response_model=EnrollmentOut)
-async def current_program(session: SessionDep, user: CurrentUser) -> EnrollmentOut:
+async def current_program(session: SessionDep, user: CurrentLifter) -> EnrollmentOut:
     """The program you follow now."""
     current = await schedule.active_enrollment(session=session, user=user)
     if current is None:
@@ -119,7 +118,7 @@ async def current_program(session: SessionDep, user: CurrentUser) -> EnrollmentO
     response_model=EnrollmentOut,
 )
 async def enroll(
-    program_id: IdPath, session: SessionDep, user: CurrentUser, data: EnrollIn | None = None
+    program_id: IdPath, session: SessionDep, user: WritingLifter, data: EnrollIn | None = None
 ) -> EnrollmentOut:
     """Follow a program from a start date (default today); any current one ends."""
     enrollment, program = await schedule.enroll(
@@ -133,7 +132,7 @@ async def enroll(
 
 @router.get("/schedule/today", response_model=ScheduleToday)
 async def today(
-    session: SessionDep, user: CurrentUser, on: Annotated[date | None, Query(alias="date")] = None
+    session: SessionDep, user: CurrentLifter, on: Annotated[date | None, Query(alias="date")] = None
 ) -> ScheduleToday:
     """What the day holds: the program's workout, a swapped-in one, or rest."""
     return await service.schedule_day(
@@ -142,7 +141,7 @@ async def today(
 
 
 @router.get("/custom-workouts", response_model=list[CustomWorkoutOut])
-async def list_custom_workouts(session: SessionDep, user: CurrentUser) -> list[CustomWorkoutOut]:
+async def list_custom_workouts(session: SessionDep, user: CurrentLifter) -> list[CustomWorkoutOut]:
     """Your own workouts."""
     rows = await custom.list_custom_workouts(session=session, user=user)
     return [custom.custom_workout_out(w) for w in rows]
@@ -152,7 +151,7 @@ async def list_custom_workouts(session: SessionDep, user: CurrentUser) -> list[C
     "/custom-workouts", status_code=status.HTTP_201_CREATED, response_model=CustomWorkoutOut
 )
 async def create_custom_workout(
-    data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
+    data: CustomWorkoutIn, session: SessionDep, user: WritingLifter
 ) -> CustomWorkoutOut:
     """Build a workout of your own from catalog or custom exercises."""
     workout = await custom.create_custom_workout(session=session, user=user, data=data)
@@ -161,7 +160,7 @@ async def create_custom_workout(
 
 @router.get("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
 async def get_custom_workout(
-    workout_id: IdPath, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, session: SessionDep, user: CurrentLifter
 ) -> CustomWorkoutOut:
     """One of your workouts."""
     workout = await custom.get_custom_workout(session=session, user=user, workout_id=workout_id)
@@ -170,7 +169,7 @@ async def get_custom_workout(
 
 @router.put("/custom-workouts/{workout_id}", response_model=CustomWorkoutOut)
 async def replace_custom_workout(
-    workout_id: IdPath, data: CustomWorkoutIn, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, data: CustomWorkoutIn, session: SessionDep, user: WritingLifter
 ) -> CustomWorkoutOut:
     """Replace a workout's name, description and exercises."""
     workout = await custom.replace_custom_workout(
@@ -183,7 +182,7 @@ async def replace_custom_workout(
     "/custom-workouts/{workout_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
 )
 async def delete_custom_workout(
-    workout_id: IdPath, session: SessionDep, user: CurrentUser
+    workout_id: IdPath, session: SessionDep, user: WritingLifter
 ) -> Response:
     """Delete a workout; logs made with it are kept."""
     await custom.delete_custom_workout(session=session, user=user, workout_id=workout_id)

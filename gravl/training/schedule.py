@@ -11,11 +11,10 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
-from gravl.catalog import cache as catalog_cache
+from gravl.auth.lifter import Lifter
 from gravl.db import utcnow
 from gravl.errors import NotFound
+from gravl.training.cache import program_schedule
 from gravl.training.models import Enrollment, Program, WorkoutSwap
 
 
@@ -48,10 +47,9 @@ def program_day(program: Program, start: date, on: date) -> int | None:
 
 
 async def enroll(
-    *, session: AsyncSession, user: User, program_id: int, start_date: date | None
+    *, session: AsyncSession, user: Lifter, program_id: int, start_date: date | None
 ) -> tuple[Enrollment, Program]:
     """Start following a program; any current enrollment ends now."""
-    await begin_lifter_write(session, user.id)
     program = await session.scalar(
         select(Program).where(Program.id == program_id).options(selectinload(Program.days))
     )
@@ -75,7 +73,7 @@ async def enroll(
 
 
 async def active_enrollment(
-    *, session: AsyncSession, user: User
+    *, session: AsyncSession, user: Lifter
 ) -> tuple[Enrollment, Program] | None:
     row = (
         await session.execute(
@@ -90,7 +88,7 @@ async def active_enrollment(
     return (row[0], row[1]) if row else None
 
 
-async def active_swap(*, session: AsyncSession, user: User, on: date) -> WorkoutSwap | None:
+async def active_swap(*, session: AsyncSession, user: Lifter, on: date) -> WorkoutSwap | None:
     return await session.scalar(
         select(WorkoutSwap).where(
             WorkoutSwap.user_id == user.id,
@@ -100,7 +98,7 @@ async def active_swap(*, session: AsyncSession, user: User, on: date) -> Workout
     )
 
 
-async def plan_for(*, session: AsyncSession, user: User, on: date) -> Plan:
+async def plan_for(*, session: AsyncSession, user: Lifter, on: date) -> Plan:
     current = await active_enrollment(session=session, user=user)
     enrollment, program = current if current else (None, None)
     scheduled: int | None = None
@@ -153,13 +151,13 @@ def _day_plan_statement() -> Select[Any]:
 _DAY_PLAN = _day_plan_statement()
 
 
-async def day_plan(*, session: AsyncSession, user: User, on: date) -> DayPlan:
+async def day_plan(*, session: AsyncSession, user: Lifter, on: date) -> DayPlan:
     """What ``plan_for`` answers, read in one round trip; the program's days from the cache."""
     row = (await session.execute(_DAY_PLAN, {"user_id": user.id, "on": on})).one()
     program_id, start_date, swap_workout_id, swap_custom_workout_id = row
     scheduled: int | None = None
     if program_id is not None and start_date is not None:
-        days = await catalog_cache.program_schedule(session, program_id)
+        days = await program_schedule(session, program_id)
         if on >= start_date and days:
             scheduled = days[(on - start_date).days % len(days)]
     return DayPlan(on, program_id, scheduled, swap_workout_id, swap_custom_workout_id)

@@ -9,10 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gravl.ids import Id
+from gravl.training.targets import Role, WorkoutKind
 from gravl.validation import InputModel
-
-WorkoutKind = Literal["library", "program", "custom"]
-Role = Literal["primary", "secondary"]
 
 
 class WorkoutExerciseOut(BaseModel):

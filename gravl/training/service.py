@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise
 from gravl.errors import NotFound
 from gravl.training.custom import custom_workout_out, get_custom_workout
@@ -35,7 +35,6 @@ def planned(workout: Workout) -> list[PlannedExercise]:
     return [
         PlannedExercise(
             sets=we.target_sets,
-            rest_seconds=we.rest_seconds,
             primary=tuple(we.exercise.primary_muscles),
             secondary=tuple(we.exercise.secondary_muscles),
         )
@@ -62,10 +61,12 @@ def workout_out(workout: Workout) -> WorkoutOut:
             for we in workout.exercises
         ],
         target_muscles=[
-            TargetMuscle(muscle_group=t.muscle_group, role=t.role, sets=t.sets)
+            TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight)
             for t in target_muscles(plan)
         ],
-        estimated_minutes=estimated_minutes(plan),
+        estimated_minutes=estimated_minutes(
+            (we.target_sets, we.rest_seconds) for we in workout.exercises
+        ),
     )
 
 
@@ -114,7 +115,7 @@ def enrollment_out(enrollment: Enrollment, program: Program, *, today: date) -> 
     )
 
 
-async def schedule_day(*, session: AsyncSession, user: User, on: date) -> ScheduleToday:
+async def schedule_day(*, session: AsyncSession, user: Lifter, on: date) -> ScheduleToday:
     """The workout a day holds: a swapped-in one, else the program's, else none (rest)."""
     plan = await plan_for(session=session, user=user, on=on)
     if plan.swap is not None:

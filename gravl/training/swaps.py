@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.training.custom import get_custom_workout
@@ -20,10 +19,9 @@ from gravl.training.schemas import SwapIn
 
 
 async def swap_workout(
-    *, session: AsyncSession, user: User, workout_id: int, data: SwapIn
+    *, session: AsyncSession, user: Lifter, workout_id: int, data: SwapIn
 ) -> WorkoutSwap:
     """Replace the workout scheduled on a day (default: the lifter's today) with another."""
-    await begin_lifter_write(session, user.id)
     on = data.date or local_today(user)
     if await session.get(Workout, workout_id) is None:
         raise NotFound(f"workout {workout_id} not found")
@@ -60,9 +58,8 @@ async def swap_workout(
     return swap
 
 
-async def revert_swap(*, session: AsyncSession, user: User, swap_id: int) -> WorkoutSwap:
+async def revert_swap(*, session: AsyncSession, user: Lifter, swap_id: int) -> WorkoutSwap:
     """Give the day back its scheduled workout; the swap row stays, stamped ``reverted_at``."""
-    await begin_lifter_write(session, user.id)
     swap = await session.scalar(
         select(WorkoutSwap)
         .where(WorkoutSwap.id == swap_id, WorkoutSwap.user_id == user.id)
@@ -78,7 +75,7 @@ async def revert_swap(*, session: AsyncSession, user: User, swap_id: int) -> Wor
 
 
 async def list_swaps(
-    *, session: AsyncSession, user: User, start: date | None, end: date | None
+    *, session: AsyncSession, user: Lifter, start: date | None, end: date | None
 ) -> Sequence[WorkoutSwap]:
     """The audit trail, reverted swaps included, newest first."""
     query = select(WorkoutSwap).where(WorkoutSwap.user_id == user.id)

@@ -1,38 +1,88 @@
-"""What a workout trains (per-muscle planned sets) and how long it takes."""
+"""What a workout trains (per-muscle planned sets) and how long it takes; pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-from gravl.recommendations import ranking
+from gravl.recovery.model import DEFAULT_CONSTANTS, RecoveryConstants
+
+WorkoutKind = Literal["library", "program", "custom"]
+Role = Literal["primary", "secondary"]
+# Program and library workouts share one table, custom workouts have their own ids.
+WorkoutKey = tuple[Literal["workout", "custom"], int]
 
 SECONDS_PER_SET = 40  # time under the bar for a typical working set, before the rest
 
 
 @dataclass(frozen=True)
+class AnyWorkout:
+    """A built-in (program or library) or a custom workout; ``key`` tells their tables apart."""
+
+    id: int
+    name: str
+    kind: WorkoutKind
+
+    @property
+    def key(self) -> WorkoutKey:
+        return ("custom" if self.kind == "custom" else "workout", self.id)
+
+
+@dataclass(frozen=True)
 class PlannedExercise:
+    """An exercise's planned sets and the muscles they load."""
+
     sets: int
-    rest_seconds: int
     primary: tuple[str, ...]
     secondary: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class MuscleTarget:
-    muscle_group: str
-    role: str  # primary when primary in any exercise of the workout
-    sets: float
+    muscle: str
+    role: Role  # primary when primary in any exercise of the workout
+    weight: float  # planned sets, indirect ones weighted (RECOVERY.md's w_m)
 
 
-def target_muscles(exercises: Sequence[PlannedExercise]) -> list[MuscleTarget]:
-    """Weighted planned sets per muscle (RECOVERY.md's w_m), as the ranking computes them."""
-    weighed = ranking.target_muscles(
-        ranking.PlannedExercise(e.sets, e.primary, e.secondary) for e in exercises
+@dataclass(frozen=True)
+class Candidate:
+    """A workout the lifter could do, with what it trains."""
+
+    workout: AnyWorkout
+    targets: tuple[MuscleTarget, ...]
+
+
+def target_muscles(
+    exercises: Iterable[PlannedExercise], constants: RecoveryConstants = DEFAULT_CONSTANTS
+) -> tuple[MuscleTarget, ...]:
+    """Weigh each muscle by planned sets as performed ones weigh (primary 1, secondary 0.5);
+    primary anywhere wins."""
+    weights: dict[str, float] = {}
+    primary: set[str] = set()
+    for exercise in exercises:
+        for muscle in exercise.primary:
+            weights[muscle] = (
+                weights.get(muscle, 0.0) + exercise.sets * constants.primary_role_weight
+            )
+            primary.add(muscle)
+        for muscle in set(exercise.secondary) - set(exercise.primary):
+            weights[muscle] = (
+                weights.get(muscle, 0.0) + exercise.sets * constants.secondary_role_weight
+            )
+    return display_order(
+        MuscleTarget(m, "primary" if m in primary else "secondary", w)
+        for m, w in weights.items()
+        if w > 0
     )
-    return [MuscleTarget(t.muscle, t.role, t.weight) for t in weighed]
 
 
-def estimated_minutes(exercises: Iterable[PlannedExercise]) -> int:
-    seconds = sum(e.sets * (e.rest_seconds + SECONDS_PER_SET) for e in exercises)
+def display_order(targets: Iterable[MuscleTarget]) -> tuple[MuscleTarget, ...]:
+    """Primary first, then by weight: the muscles a lifter would name for the workout."""
+    return tuple(sorted(targets, key=lambda t: (t.role != "primary", -t.weight, t.muscle)))
+
+
+def estimated_minutes(sets_and_rests: Iterable[tuple[int, int]]) -> int:
+    """Minutes for exercises given as (planned sets, rest seconds after each set)."""
+    seconds = sum(sets * (rest + SECONDS_PER_SET) for sets, rest in sets_and_rests)
     return max(1, round(seconds / 60))

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.cli_support import as_lifter, command_settings, with_session
 from gravl.transfer.schemas import ImportReportOut
 
 transfer_app = typer.Typer()
@@ -42,14 +42,6 @@ class Unit(StrEnum):
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
-
-
-async def _user(session: AsyncSession, email: str) -> User:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        console.print(f"[red]no user with e-mail {escape(email)}")
-        raise typer.Exit(1)
-    return user
 
 
 def _summary(report: ImportReportOut, path: Path) -> Table:
@@ -80,7 +72,6 @@ def import_file(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report; write nothing.")] = False,
 ) -> None:
     """Import a lifter's history from Strong, Hevy, FitNotes or a Gravl JSON export."""
-    from gravl.cli import _with_session
     from gravl.errors import GravlError
     from gravl.transfer import restore, service
 
@@ -96,8 +87,7 @@ def import_file(
     )
     task = progress.add_task("read", total=size)
 
-    async def work(session: AsyncSession) -> ImportReportOut:
-        lifter = await _user(session, user)
+    async def work(session: AsyncSession, lifter: Lifter) -> ImportReportOut:
         with file.open("rb") as stream, progress:
             if format is FileFormat.gravl:
                 return await restore.restore(
@@ -122,7 +112,8 @@ def import_file(
             return report
 
     try:
-        report = _with_session(work)
+        # A dry run writes nothing, so it leaves the lifter's caches alone.
+        report = as_lifter(user, work, writes=not dry_run)
     except GravlError as exc:
         console.print(f"[red]{escape(exc.message)}")
         for detail in (exc.details or [])[1:]:
@@ -140,28 +131,34 @@ def export_file(
     ),
 ) -> None:
     """Export a lifter's whole history."""
-    from gravl.cli import _settings
     from gravl.db import Database
     from gravl.transfer import export
 
-    async def run() -> None:
-        database = Database(_settings())
-        try:
-            async with database.sessionmaker() as session:
-                lifter = await _user(session, user)
-                if format is ExportFormat.json:
-                    document = await export.export_document(session=session, user=lifter)
-                    output.write_text(document.model_dump_json(), encoding="utf-8")
-                    return
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                async for chunk in export.export_csv(
-                    sessionmaker=database.sessionmaker, user_id=lifter.id
-                ):
-                    handle.write(chunk)
-        finally:
-            await database.dispose()
+    if format is ExportFormat.json:
+        document = as_lifter(
+            user,
+            lambda session, lifter: export.export_document(session=session, user=lifter),
+            writes=False,
+        )
+        output.write_text(document.model_dump_json(), encoding="utf-8")
+    else:
 
-    asyncio.run(run())
+        async def lifter_id(_: AsyncSession, lifter: Lifter) -> int:
+            return lifter.id
+
+        user_id = as_lifter(user, lifter_id, writes=False)
+
+        async def stream() -> None:
+            # The rows stream through a unit of work of the generator's own, as the API's CSV does.
+            database = Database(command_settings())
+            try:
+                with output.open("w", encoding="utf-8", newline="") as handle:
+                    async for chunk in export.export_csv(database=database, user_id=user_id):
+                        handle.write(chunk)
+            finally:
+                await database.dispose()
+
+        asyncio.run(stream())
     console.print(f"exported to {output} ({output.stat().st_size} bytes)")
 
 
@@ -170,11 +167,10 @@ def catalog_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Merge a free-exercise-db exercises.json into the built-in catalog (safe to re-run)."""
-    from gravl.cli import _with_session
     from gravl.transfer.catalog_import import CatalogFormatError, import_catalog
 
     try:
-        report = _with_session(lambda session: import_catalog(session=session, path=file))
+        report = with_session(lambda session: import_catalog(session=session, path=file))
     except CatalogFormatError as exc:
         console.print(f"[red]{escape(str(exc))}")
         raise typer.Exit(1) from exc

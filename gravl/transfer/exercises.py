@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text, slugify, visible_exercises
 from gravl.transfer.matching import ExerciseMatcher, normalise
@@ -71,7 +71,7 @@ class Resolver:
         primary, secondary = found.pop()
         return Muscles(primary, secondary, best[0].name)
 
-    def unique_slug(self, user: User, name: str) -> str:
+    def unique_slug(self, user: Lifter, name: str) -> str:
         base = f"u{user.id}-{slugify(name)}"[:110]
         slug, number = base, 1
         while slug in self._slugs:
@@ -81,7 +81,7 @@ class Resolver:
         return slug
 
 
-async def load_resolver(session: AsyncSession, user: User) -> Resolver:
+async def load_resolver(session: AsyncSession, user: Lifter) -> Resolver:
     exercises = await session.scalars(
         visible_exercises(user).options(selectinload(Exercise.muscles))
     )
@@ -97,7 +97,7 @@ def group_unmatched(names: Iterable[str]) -> dict[frozenset[str] | str, str]:
 
 
 async def create_imported_exercise(
-    *, session: AsyncSession, user: User, resolver: Resolver, name: str, source: str
+    *, session: AsyncSession, user: Lifter, resolver: Resolver, name: str, source: str
 ) -> Exercise:
     """A custom exercise for an imported name nothing in the catalog matched."""
     muscles = resolver.infer_muscles(name)

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise
-from gravl.db import utcnow
-from gravl.logs.models import WorkoutLog
+from gravl.corridor import unit_of_work
+from gravl.db import Database, utcnow
+from gravl.history.models import WorkoutLog
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, Workout, WorkoutSwap
 from gravl.transfer.schemas import (
@@ -67,7 +68,7 @@ class _Refs:
         return {"exercise_slug": self.builtin_slugs[exercise_id]}
 
 
-async def export_document(*, session: AsyncSession, user: User) -> GravlExport:
+async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport:
     """Everything needed to rebuild the lifter's account elsewhere."""
     customs = (
         await session.scalars(
@@ -241,16 +242,18 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-async def export_csv(
-    *, sessionmaker: async_sessionmaker[AsyncSession], user_id: int
-) -> AsyncIterator[str]:
-    """One CSV row per set (CSV_COLUMNS), oldest first, read a page of logs at a time."""
+async def export_csv(*, database: Database, user_id: int) -> AsyncIterator[str]:
+    """One CSV row per set (CSV_COLUMNS), oldest first, read a page of logs at a time.
+
+    Its own unit of work: a streamed body is sent after the request's has ended.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue()
     after: tuple[datetime, int] | None = None
-    async with sessionmaker() as session:
+    async with unit_of_work(database) as work:
+        session = work.session
         while True:
             query = (
                 select(WorkoutLog)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from gravl.stats.e1rm import SetType
+from gravl.history.sets import SetType
 from gravl.transfer.parsing import (
     CsvTable,
     ImportedSet,

@@ -1,9 +1,10 @@
 """What every export parser shares: records, errors, decoding, the CSV dialect, value parsing.
 
-The parsers are pure and streaming: `parse` reads one physical line at a time from a binary
-stream and yields `ImportedSet` records, so memory stays flat however long the history is.
-An import is all or nothing, yet errors are only known once the rows are read: `parse` may
-raise `ImportFormatError` *after* yielding records, and the caller must discard what it got.
+The parsers are pure and streaming: `gravl.transfer.readers.parse` reads one physical line at
+a time from a binary stream and yields `ImportedSet` records, so memory stays flat however long
+the history is. An import is all or nothing, yet errors are only known once the rows are read:
+`parse` may raise `ImportFormatError` *after* yielding records, and the caller must discard
+what it got.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from datetime import UTC, datetime
 from typing import BinaryIO, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gravl.stats.e1rm import SetType
+from gravl.history.sets import SetType
 from gravl.transfer.matching import normalise
 
-ImportFormat = Literal["strong", "hevy", "fitnotes"]
+CsvFormat = Literal["strong", "hevy", "fitnotes"]  # the apps whose CSV exports we read
+APP_NAMES: dict[CsvFormat, str] = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
 WeightUnit = Literal["kg", "lb"]
 
 # Exact by definition (International Yard and Pound Agreement, 1959).
@@ -203,7 +205,7 @@ def _split_header(header_line: str) -> list[str]:
     return [field.strip() for field in fields]
 
 
-def _format_of(columns: set[str]) -> ImportFormat | None:
+def _format_of(columns: set[str]) -> CsvFormat | None:
     if {"date", "workout name", "exercise name", "set order"} <= columns:
         return "strong"
     if {"title", "start_time", "exercise_title"} <= columns:
@@ -213,7 +215,7 @@ def _format_of(columns: set[str]) -> ImportFormat | None:
     return None
 
 
-def detect_format(header_line: str) -> ImportFormat | None:
+def detect_format(header_line: str) -> CsvFormat | None:
     """Name the app that wrote a CSV header line, or None when it is none we know."""
     return _format_of({name.casefold() for name in _split_header(header_line.lstrip("\ufeff"))})
 
@@ -488,34 +490,3 @@ def resolve_timezone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown timezone {name!r}") from None
-
-
-_APP_NAMES: dict[ImportFormat, str] = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
-
-
-def parse(
-    stream: BinaryIO, format: ImportFormat, *, unit: WeightUnit = "kg", timezone: str = "UTC"
-) -> Iterator[ImportedSet]:
-    """Read an export of `format`, yielding its sets; header problems raise at once.
-
-    `unit` is the weight unit of files that do not name one; `timezone` (IANA) is the zone
-    of the wall-clock times the apps write. Bad arguments raise ValueError, bad files
-    ImportFormatError.
-    """
-    # Imported here because the format modules are built on this module.
-    from gravl.transfer import fitnotes, hevy, strong
-
-    readers = {"strong": strong.read_sets, "hevy": hevy.read_sets, "fitnotes": fitnotes.read_sets}
-    if format not in readers:
-        raise ValueError(f"unknown format {format!r}")
-    if unit not in ("kg", "lb"):
-        raise ValueError(f"unknown unit {unit!r}")
-    zone = resolve_timezone(timezone)
-    table = CsvTable(stream)
-    if table.format != format:
-        found = f"a {_APP_NAMES[table.format]} export" if table.format else "not one we know"
-        raise ImportFormatError(
-            f"expected a {_APP_NAMES[format]} export; this header is {found}",
-            table.header_line_number,
-        )
-    return readers[format](table, unit=unit, zone=zone)

@@ -20,8 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.catalog.service import search_text
@@ -167,7 +166,7 @@ def log_fingerprints(plan: _Plan, log: ExportedLog) -> list[str]:
 async def restore(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     stream: IO[bytes],
     dry_run: bool = False,
     filename: str | None = None,
@@ -188,7 +187,6 @@ async def restore(
     plan.check()
     if plan.problems:
         raise _invalid(plan.problems[:20])
-    await begin_lifter_write(session, user.id)
 
     mine = {
         e.name.casefold(): e.id
@@ -272,7 +270,7 @@ async def restore(
 
 
 async def _create_exercise(
-    session: AsyncSession, user: User, resolver: exercises.Resolver, e: ExportedExercise
+    session: AsyncSession, user: Lifter, resolver: exercises.Resolver, e: ExportedExercise
 ) -> int:
     row = Exercise(
         slug=resolver.unique_slug(user, e.name),
@@ -299,7 +297,7 @@ async def _create_exercise(
 
 async def _restore_workouts(
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     doc: GravlExport,
     exercise_id: ExerciseIdOf,
 ) -> tuple[dict[int, int], dict[int, int]]:
@@ -326,7 +324,9 @@ async def _restore_workouts(
     return workout_ids, item_ids
 
 
-def _new_workout(user: User, w: ExportedCustomWorkout, exercise_id: ExerciseIdOf) -> CustomWorkout:
+def _new_workout(
+    user: Lifter, w: ExportedCustomWorkout, exercise_id: ExerciseIdOf
+) -> CustomWorkout:
     row = CustomWorkout(
         user_id=user.id,
         name=w.name,
@@ -352,7 +352,7 @@ def _new_workout(user: User, w: ExportedCustomWorkout, exercise_id: ExerciseIdOf
 
 async def _restore_swaps(
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     doc: GravlExport,
     workouts: dict[str, int],
     workout_ids: dict[int, int],
@@ -393,7 +393,7 @@ async def _restore_swaps(
     return skipped
 
 
-async def _restore_checkins(session: AsyncSession, user: User, doc: GravlExport) -> set[str]:
+async def _restore_checkins(session: AsyncSession, user: Lifter, doc: GravlExport) -> set[str]:
     known: set[tuple[str, datetime]] = set(
         (
             await session.execute(

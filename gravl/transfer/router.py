@@ -8,15 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gravl.auth.dependencies import CurrentUser, SettingsDep
-from gravl.db import Database, SessionDep
+from gravl.auth.dependencies import SettingsDep
+from gravl.auth.lifter import CurrentLifter, WritingLifter
+from gravl.corridor import CorridorRoute, SessionDep
+from gravl.db import Database
 from gravl.errors import GravlError, PayloadTooLarge
 from gravl.observability.metrics import IMPORTS
 from gravl.transfer import export, restore, service
 from gravl.transfer.parsing import WeightUnit
 from gravl.transfer.schemas import ExportFormat, ImportFormat, ImportReportOut
 
-router = APIRouter(prefix="/api", tags=["import and export"])
+router = APIRouter(prefix="/api", tags=["import and export"], route_class=CorridorRoute)
 
 
 @router.post(
@@ -27,7 +29,7 @@ router = APIRouter(prefix="/api", tags=["import and export"])
 )
 async def import_history(
     session: SessionDep,
-    user: CurrentUser,
+    user: WritingLifter,
     settings: SettingsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="The export file (CSV, or Gravl JSON)")],
@@ -85,7 +87,7 @@ async def import_history(
 async def export_history(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentLifter,
     format: Annotated[ExportFormat, Query()] = "json",
 ) -> Response:
     """Download your whole history: JSON restores into any account, CSV opens anywhere."""
@@ -93,9 +95,9 @@ async def export_history(
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
         database: Database = request.app.state.database
-        # The request's session closes before a streamed body is sent, so the rows are read
-        # through a session of the generator's own.
-        rows = export.export_csv(sessionmaker=database.sessionmaker, user_id=user.id)
+        # The request's unit of work ends before a streamed body is sent, so the rows are read
+        # through a unit of work of the generator's own.
+        rows = export.export_csv(database=database, user_id=user.id)
         return StreamingResponse(rows, media_type="text/csv; charset=utf-8", headers=headers)
     document = await export.export_document(session=session, user=user)
     return JSONResponse(document.model_dump(mode="json"), headers=headers)

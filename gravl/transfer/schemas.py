@@ -12,11 +12,12 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from gravl.catalog.schemas import Category, Equipment, Force, Level, Mechanic
-from gravl.logs.models import SourceType
-from gravl.stats.e1rm import SetType
-from gravl.transfer.parsing import MAX_NUMBER
+from gravl.history.models import SourceType
+from gravl.history.sets import SetType
+from gravl.transfer.parsing import MAX_NUMBER, CsvFormat
 
-ImportFormat = Literal["strong", "hevy", "fitnotes", "gravl"]
+# The CSV exports of other apps, and Gravl's own JSON export (restored, not parsed).
+ImportFormat = Literal[CsvFormat, "gravl"]
 ExportFormat = Literal["json", "csv"]
 GRAVL_FORMAT_VERSION = 1
 

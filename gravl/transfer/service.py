@@ -18,20 +18,20 @@ import anyio
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.lifter import begin_lifter_write
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.catalog.cache import exercise_muscles
 from gravl.db import utcnow
 from gravl.errors import PayloadTooLarge, ValidationFailed
-from gravl.logs.models import LogSet, SourceType, WorkoutLog
+from gravl.history.models import LogSet, SourceType, WorkoutLog
+from gravl.history.sets import SetType
 from gravl.recovery import service as recovery
-from gravl.recovery.history import exercise_muscles
-from gravl.stats.e1rm import SetType, summarise_sets
+from gravl.stats.e1rm import summarise_sets
 from gravl.transfer import exercises
 from gravl.transfer.models import Import, ImportFingerprint
-from gravl.transfer.parsing import ImportedSet, ImportFormat, ImportFormatError, WeightUnit, parse
+from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
+from gravl.transfer.readers import parse
 from gravl.transfer.schemas import ImportReportOut
 
-APP_NAMES = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes", "gravl": "Gravl"}
 # Logs per INSERT batch: far under both databases' parameter limits.
 _BATCH = 500
 
@@ -115,7 +115,7 @@ def unique_fingerprints(fingerprints: Iterable[str]) -> list[str]:
 
 
 async def existing_fingerprints(
-    session: AsyncSession, user: User, fingerprints: Sequence[str]
+    session: AsyncSession, user: Lifter, fingerprints: Sequence[str]
 ) -> set[str]:
     """Which of these sets the lifter already has.
 
@@ -134,7 +134,7 @@ def invalid_file(exc: ImportFormatError) -> ValidationFailed:
 
 
 async def read_sets(
-    stream: HashingReader, format: ImportFormat, *, unit: WeightUnit, timezone: str
+    stream: HashingReader, format: CsvFormat, *, unit: WeightUnit, timezone: str
 ) -> list[ImportedSet]:
     """Every set of the file, parsed off the event loop; a bad file is a ValidationFailed."""
 
@@ -153,9 +153,9 @@ async def read_sets(
 async def import_history(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     stream: IO[bytes],
-    format: ImportFormat,
+    format: CsvFormat,
     unit: WeightUnit = "kg",
     timezone: str | None = None,
     dry_run: bool = False,
@@ -166,7 +166,6 @@ async def import_history(
     """Import a Strong, Hevy or FitNotes export into the lifter's history."""
     reader = HashingReader(stream, on_read, max_bytes=max_bytes)
     imported = await read_sets(reader, format, unit=unit, timezone=timezone or user.timezone)
-    await begin_lifter_write(session, user.id)
     resolver = await exercises.load_resolver(session, user)
     matched: dict[str, int | None] = {}
     for item in imported:
@@ -236,7 +235,7 @@ async def import_history(
 
 
 def _record(
-    user: User, report: ImportReportOut, filename: str | None, reader: HashingReader
+    user: Lifter, report: ImportReportOut, filename: str | None, reader: HashingReader
 ) -> Import:
     return Import(
         user_id=user.id,
@@ -254,7 +253,7 @@ def _record(
 async def write(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     logs: list[PlannedLog],
     exercise_ids: dict[str, int],
     record: Import,
@@ -306,7 +305,7 @@ def row_exercise(planned: PlannedLog, exercise_ids: dict[str, int]) -> int:
 
 
 def _log_row(
-    user: User, import_id: int, planned: PlannedLog, exercise_ids: dict[str, int], now: datetime
+    user: Lifter, import_id: int, planned: PlannedLog, exercise_ids: dict[str, int], now: datetime
 ) -> dict[str, Any]:
     # The same summary logs.service stores, without building ORM objects for 50,000 sets.
     volume, best = summarise_sets(planned.sets)

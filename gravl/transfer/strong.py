@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gravl.stats.e1rm import SetType
+from gravl.history.sets import SetType
 from gravl.transfer.parsing import (
     DISTANCE_UNITS,
     WEIGHT_UNITS,

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.routing import APIRoute
 from starlette.responses import RedirectResponse, Response
 
 from gravl.config import Settings
+from gravl.corridor import CorridorRoute
 from gravl.errors import NotFound
 from gravl.web.session import CsrfRejected, NeedsSignIn, apply_cookies, csrf_token
 from gravl.web.templating import templates
@@ -86,8 +86,9 @@ def _sign_in_redirect(request: Request) -> Response:
     return redirect(request, "/signin?next=" + quote(path, safe=""))
 
 
-class WebRoute(APIRoute):
-    """An API route whose failures are pages: sign-in redirects, 403 and 404 pages."""
+class WebRoute(CorridorRoute):
+    """A page's route, one unit of work like any other, whose failures are pages: sign-in
+    redirects, 403 and 404 pages."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

@@ -22,15 +22,13 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from starlette.responses import Response
 
 from gravl.auth.dependencies import SettingsDep
-from gravl.auth.models import RefreshToken, User
+from gravl.auth.lifter import Lifter, lifter_by_session
 from gravl.auth.schemas import TokenPair
 from gravl.auth.security import hash_token, signing_keys
 from gravl.config import Settings
-from gravl.db import SessionDep, utcnow
 
 SESSION_COOKIE = "gravl_session"
 CSRF_COOKIE = "gravl_csrf"
@@ -103,36 +101,41 @@ async def require_csrf(request: Request, settings: SettingsDep) -> None:
 CsrfChecked = Depends(require_csrf)
 
 
-async def optional_web_user(request: Request, session: SessionDep) -> User | None:
+async def _web_lifter(request: Request, *, writes: bool) -> Lifter | None:
     """The lifter whose live session cookie came with the request, if any."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    user = await session.scalar(
-        select(User)
-        .join(RefreshToken, RefreshToken.user_id == User.id)
-        .where(
-            RefreshToken.token_hash == hash_token(token),
-            RefreshToken.revoked_at.is_(None),
-            RefreshToken.rotated_at.is_(None),
-            RefreshToken.expires_at > utcnow(),
-        )
-    )
-    if user is not None:
-        request.state.user_id = user.id
+    lifter = await lifter_by_session(request.state.work, token, writes=writes)
+    if lifter is not None:
+        request.state.user_id = lifter.id
         # Error pages rendered after a handler failed still show this lifter's navigation.
-        request.state.web_user = user
-    return user
+        request.state.web_user = lifter
+    return lifter
 
 
-async def web_user(user: Annotated[User | None, Depends(optional_web_user)]) -> User:
-    if user is None:
+async def optional_web_lifter(request: Request) -> Lifter | None:
+    return await _web_lifter(request, writes=False)
+
+
+async def web_lifter(request: Request) -> Lifter:
+    lifter = await _web_lifter(request, writes=False)
+    if lifter is None:
         raise NeedsSignIn
-    return user
+    return lifter
 
 
-WebUser = Annotated[User, Depends(web_user)]
-OptionalWebUser = Annotated[User | None, Depends(optional_web_user)]
+async def writing_web_lifter(request: Request) -> Lifter:
+    lifter = await _web_lifter(request, writes=True)
+    if lifter is None:
+        raise NeedsSignIn
+    return lifter
+
+
+WebLifter = Annotated[Lifter, Depends(web_lifter)]
+OptionalWebLifter = Annotated[Lifter | None, Depends(optional_web_lifter)]
+# For form posts that write the lifter's training data (claims it: gravl.auth.lifter).
+WritingWebLifter = Annotated[Lifter, Depends(writing_web_lifter)]
 
 
 def start_session(request: Request, tokens: TokenPair) -> None:

@@ -13,9 +13,9 @@ from typing import get_args
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from gravl.logs.models import LogSet
+from gravl.history.models import LogSet
+from gravl.history.sets import SetType
 from gravl.logs.schemas import MAX_SETS, SetIn
-from gravl.stats.e1rm import SetType
 from gravl.web.forms import FormErrors
 from gravl.web.templating import to_kg, weight_input
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from gravl.auth.security import create_access_token, key_id
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 
 
 def test_register_returns_user_and_tokens(client: TestClient) -> None:
@@ -30,7 +30,7 @@ def test_register_returns_user_and_tokens(client: TestClient) -> None:
 
 
 def test_register_duplicate_email_is_conflict_case_insensitively(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     response = client.post(
         "/api/auth/register", json={"email": "ADA@example.COM", "password": "another one"}
@@ -48,7 +48,7 @@ def test_register_rejects_bad_email_and_short_password(client: TestClient) -> No
     assert short.json()["error"]["message"].startswith("password")
 
 
-def test_login_success_and_uniform_failure_message(client: TestClient, lifter: Lifter) -> None:
+def test_login_success_and_uniform_failure_message(client: TestClient, lifter: Account) -> None:
     ok = client.post("/api/auth/login", json={"email": lifter.email, "password": lifter.password})
     assert ok.status_code == 200
     assert set(ok.json()) == {"access_token", "refresh_token", "token_type", "expires_in"}
@@ -60,7 +60,9 @@ def test_login_success_and_uniform_failure_message(client: TestClient, lifter: L
     assert wrong_password.json() == unknown_email.json()
 
 
-def test_login_locks_an_account_after_repeated_failures(client: TestClient, lifter: Lifter) -> None:
+def test_login_locks_an_account_after_repeated_failures(
+    client: TestClient, lifter: Account
+) -> None:
     for _ in range(5):
         response = client.post("/api/auth/login", json={"email": lifter.email, "password": "bad"})
         assert response.status_code == 401
@@ -71,7 +73,7 @@ def test_login_locks_an_account_after_repeated_failures(client: TestClient, lift
     assert blocked.json()["error"]["code"] == "rate_limited"
     assert 0 < int(blocked.headers["Retry-After"]) <= 900
     # Another account from the same client is not affected by this account's failures.
-    Lifter(client, "bob@example.com")
+    Account(client, "bob@example.com")
     other = client.post(
         "/api/auth/login", json={"email": "bob@example.com", "password": "correct horse 1"}
     )
@@ -110,7 +112,7 @@ def test_registrations_per_client_are_limited(settings: Settings) -> None:
     assert retry_after is not None and int(retry_after) > 0
 
 
-def test_refresh_rotates_and_old_token_stops_working(client: TestClient, lifter: Lifter) -> None:
+def test_refresh_rotates_and_old_token_stops_working(client: TestClient, lifter: Account) -> None:
     first = client.post("/api/auth/refresh", json={"refresh_token": lifter.refresh_token})
     assert first.status_code == 200
     new_pair = first.json()
@@ -120,7 +122,7 @@ def test_refresh_rotates_and_old_token_stops_working(client: TestClient, lifter:
 
 
 def test_reusing_a_rotated_refresh_token_revokes_the_session(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     rotated = client.post("/api/auth/refresh", json={"refresh_token": lifter.refresh_token}).json()
     reuse = client.post("/api/auth/refresh", json={"refresh_token": lifter.refresh_token})
@@ -142,7 +144,7 @@ def test_unknown_refresh_token_is_unauthorized(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_logout_ends_the_session(client: TestClient, lifter: Lifter) -> None:
+def test_logout_ends_the_session(client: TestClient, lifter: Account) -> None:
     response = client.post(
         "/api/auth/logout", json={"refresh_token": lifter.refresh_token}, headers=lifter.headers
     )
@@ -152,7 +154,7 @@ def test_logout_ends_the_session(client: TestClient, lifter: Lifter) -> None:
 
 
 def test_logout_cannot_end_someone_elses_session(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     response = client.post(
         "/api/auth/logout",
@@ -164,7 +166,7 @@ def test_logout_cannot_end_someone_elses_session(
     assert still.status_code == 200
 
 
-def test_patch_me_changes_profile_fields(client: TestClient, lifter: Lifter) -> None:
+def test_patch_me_changes_profile_fields(client: TestClient, lifter: Account) -> None:
     response = client.patch(
         "/api/me",
         json={
@@ -186,7 +188,7 @@ def test_patch_me_changes_profile_fields(client: TestClient, lifter: Lifter) -> 
     assert client.get("/api/me", headers=lifter.headers).json()["units"] == "lb"
 
 
-def test_patch_me_rejects_bad_values(client: TestClient, lifter: Lifter) -> None:
+def test_patch_me_rejects_bad_values(client: TestClient, lifter: Account) -> None:
     for body, field in (
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"units": "stone"}, "units"),
@@ -207,7 +209,9 @@ def test_protected_routes_need_a_valid_token(client: TestClient, settings: Setti
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_token_of_unknown_key_or_wrong_type_is_rejected(client: TestClient, lifter: Lifter) -> None:
+def test_token_of_unknown_key_or_wrong_type_is_rejected(
+    client: TestClient, lifter: Account
+) -> None:
     forged = jwt.encode(
         {"sub": str(lifter.id), "type": "access", "exp": 9999999999},
         "some-other-key-of-sufficient-length-000000",
@@ -222,7 +226,7 @@ def test_previous_signing_key_still_verifies_during_rotation(settings: Settings)
 
     old_key = settings.secret_key
     with TestClient(create_app(settings)) as client:
-        old = Lifter(client, "rotate@example.com")
+        old = Account(client, "rotate@example.com")
     rotated = settings.model_copy(
         update={
             "secret_key": "brand-new-signing-key-0123456789abcdef",
@@ -242,7 +246,7 @@ def test_previous_signing_key_still_verifies_during_rotation(settings: Settings)
 
 
 def test_deleting_an_account_removes_its_data_and_sessions(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     from tests.factories import exercise_id, log
 
@@ -267,5 +271,5 @@ def test_deleting_an_account_removes_its_data_and_sessions(
     )
     assert relogin.status_code == 401
     # The e-mail is free again, and the other lifter is untouched.
-    assert Lifter(client, lifter.email).id != lifter.id
+    assert Account(client, lifter.email).id != lifter.id
     assert client.get("/api/me", headers=other_lifter.headers).status_code == 200

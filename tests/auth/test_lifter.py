@@ -1,7 +1,8 @@
-"""The lifter row, the data version every write replaces, and the caches that rely on it."""
+"""The lifter row, the data version every write claims, and the caches that rely on it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,14 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from gravl.auth.lifter import Lifter as LifterRow
-from gravl.auth.lifter import LifterReader
+from gravl.auth.lifter import lifter_by_email, lifter_by_id
 from gravl.auth.models import User
 from gravl.auth.tokens import TokenCache
+from gravl.cache import Caches
 from gravl.config import Settings
+from gravl.corridor import unit_of_work
 from gravl.db import Database
-from gravl.lifter_cache import LifterCaches
 from gravl.recovery.models import MuscleGroupRecovery
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import exercise_id, log
 from tests.test_ownership import ROUTES, Route, _call
 
@@ -26,8 +28,12 @@ NOT_TRAINING_DATA = {("POST", "/api/auth/logout"), ("DELETE", "/api/me")}
 
 
 def _row(client: TestClient, user_id: int) -> LifterRow | None:
-    reader: LifterReader = client.app.state.lifter_reader  # type: ignore[attr-defined]
-    return client.portal.call(reader.get, user_id)  # type: ignore[union-attr]
+    async def read() -> LifterRow | None:
+        state = client.app.state  # type: ignore[attr-defined]
+        async with unit_of_work(state.database, state.caches) as work:
+            return await lifter_by_id(work, user_id, writes=False)
+
+    return client.portal.call(read)  # type: ignore[union-attr]
 
 
 def _version(client: TestClient, user_id: int) -> int:
@@ -64,7 +70,7 @@ def test_every_write_route_is_checked() -> None:
 
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r.method} {r.path}")
 def test_every_write_replaces_the_data_version(
-    client: TestClient, lifter: Lifter, route: Route
+    client: TestClient, lifter: Account, route: Route
 ) -> None:
     ids = route.setup(client, lifter) if route.setup else {}
     before = _version(client, lifter.id)
@@ -73,7 +79,7 @@ def test_every_write_replaces_the_data_version(
     assert _version(client, lifter.id) != before
 
 
-def test_a_failed_write_keeps_the_data_version(client: TestClient, lifter: Lifter) -> None:
+def test_a_failed_write_keeps_the_data_version(client: TestClient, lifter: Account) -> None:
     before = _version(client, lifter.id)
     response = client.post(
         "/api/logs", json={"exercise_id": 999_999, "sets": [{"reps": 5}]}, headers=lifter.headers
@@ -82,14 +88,14 @@ def test_a_failed_write_keeps_the_data_version(client: TestClient, lifter: Lifte
     assert _version(client, lifter.id) == before
 
 
-def test_reads_leave_the_data_version(client: TestClient, lifter: Lifter) -> None:
+def test_reads_leave_the_data_version(client: TestClient, lifter: Account) -> None:
     before = _version(client, lifter.id)
     for path in ("/api/recovery/muscle-groups", "/api/recommendations/smart-workout", "/api/me"):
         assert client.get(path, headers=lifter.headers).status_code == 200
     assert _version(client, lifter.id) == before
 
 
-def test_the_row_of_a_lifter(client: TestClient, lifter: Lifter) -> None:
+def test_the_row_of_a_lifter(client: TestClient, lifter: Account) -> None:
     row = _row(client, lifter.id)
     assert row is not None
     assert (row.id, row.experience, row.timezone, row.units) == (
@@ -101,14 +107,14 @@ def test_the_row_of_a_lifter(client: TestClient, lifter: Lifter) -> None:
     assert _row(client, lifter.id + 1000) is None
 
 
-def _recovery(client: TestClient, lifter: Lifter) -> dict[str, Any]:
+def _recovery(client: TestClient, lifter: Account) -> dict[str, Any]:
     response = client.get("/api/recovery/muscle-groups", headers=lifter.headers)
     assert response.status_code == 200
     return {m["muscle_group"]: m for m in response.json()["muscle_groups"]}
 
 
-def _caches(client: TestClient) -> LifterCaches:
-    caches: LifterCaches = client.app.state.lifter_caches  # type: ignore[attr-defined]
+def _caches(client: TestClient) -> Caches:
+    caches: Caches = client.app.state.caches  # type: ignore[attr-defined]
     return caches
 
 
@@ -135,7 +141,7 @@ def _tamper(client: TestClient, user_id: int, *, fatigue: float, bump: bool) -> 
 
 
 def test_recovery_is_served_from_the_cache_until_the_version_changes(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     log(client, lifter, exercise_id(client, "barbell-bench-press"))
     trained = _recovery(client, lifter)["chest"]["recovery_score"]
@@ -148,7 +154,7 @@ def test_recovery_is_served_from_the_cache_until_the_version_changes(
     assert _recovery(client, lifter)["chest"]["recovery_score"] == 100
 
 
-def test_a_log_made_after_a_cached_read_shows_at_once(client: TestClient, lifter: Lifter) -> None:
+def test_a_log_made_after_a_cached_read_shows_at_once(client: TestClient, lifter: Account) -> None:
     assert _recovery(client, lifter)["chest"]["recovery_score"] == 100
     log(client, lifter, exercise_id(client, "barbell-bench-press"))
     cached = _recovery(client, lifter)
@@ -157,7 +163,7 @@ def test_a_log_made_after_a_cached_read_shows_at_once(client: TestClient, lifter
     assert cached["chest"]["recovery_score"] < 100
 
 
-def test_a_deleted_account_cannot_read_what_was_cached(client: TestClient, lifter: Lifter) -> None:
+def test_a_deleted_account_cannot_read_what_was_cached(client: TestClient, lifter: Account) -> None:
     _recovery(client, lifter)
     response = client.request(
         "DELETE", "/api/me", json={"password": lifter.password}, headers=lifter.headers
@@ -200,17 +206,60 @@ def test_another_apps_keys_do_not_share_remembered_tokens(settings: Settings) ->
     assert TokenCache(other).user_id(token) is None
 
 
-def test_a_reader_of_its_own_opens_and_closes_cleanly(settings: Settings) -> None:
-    """An unknown id is None; on PostgreSQL the pool it opened closes with it."""
+def test_claims_and_reads_outside_a_request(settings: Settings) -> None:
+    """An unknown lifter is None both ways; a claim is a write's first statement or an error;
+    a claimed lifter is marked as writing, so caches neither serve nor keep its values."""
     import asyncio
 
-    async def run() -> LifterRow | None:
+    async def run() -> tuple[LifterRow | None, LifterRow | None, LifterRow | None, int]:
         database = Database(settings)
-        reader = LifterReader(database, pool_size=2)
+        caches = Caches()
         try:
-            return await reader.get(1_000_000)
+            async with unit_of_work(database, caches) as work:
+                unknown = await lifter_by_id(work, 1_000_000, writes=False)
+            async with unit_of_work(database, caches) as work:
+                unknown_claim = await lifter_by_id(work, 1_000_000, writes=True)
+            async with unit_of_work(database, caches) as work:
+                await work.session.execute(update(User).where(User.id == 0).values(units="kg"))
+                with pytest.raises(RuntimeError, match="before any other statement"):
+                    await lifter_by_id(work, 1, writes=True)
+            async with unit_of_work(database, caches) as work:
+                claimed = await lifter_by_email(work, "nobody@example.com", writes=True)
+            return unknown, unknown_claim, claimed, len(caches._slots)
         finally:
-            await reader.close()
             await database.dispose()
 
-    assert asyncio.run(run()) is None
+    assert asyncio.run(run()) == (None, None, None, 0)
+
+
+def test_a_writing_request_neither_serves_nor_keeps_cached_values(
+    client: TestClient, lifter: Account
+) -> None:
+    from gravl.cache import Slot
+
+    slot = Slot[str]("test-slot")
+    caches = _caches(client)
+    row = _row(client, lifter.id)
+    assert row is not None
+    writing = replace(row, writing=True)
+    caches.put(slot, writing, "from a write")
+    assert caches.get(slot, row) is None
+    caches.put(slot, row, "from a read")
+    assert caches.get(slot, row) == "from a read"
+    assert caches.get(slot, writing) is None
+
+
+def test_a_claim_names_the_lifter_and_a_new_version(client: TestClient, lifter: Account) -> None:
+    before = _row(client, lifter.id)
+    assert before is not None
+
+    async def claim() -> LifterRow | None:
+        state = client.app.state  # type: ignore[attr-defined]
+        async with unit_of_work(state.database, state.caches) as work:
+            return await lifter_by_email(work, lifter.email.upper(), writes=True)
+
+    claimed = client.portal.call(claim)  # type: ignore[union-attr]
+    assert claimed is not None and claimed.writing
+    assert (claimed.id, claimed.email) == (lifter.id, lifter.email)
+    assert claimed.data_version != before.data_version
+    assert _version(client, lifter.id) == claimed.data_version

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from gravl.catalog.alternatives import ExerciseFacts, alternatives
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import exercise_id
 
 
@@ -64,7 +64,7 @@ def test_alternatives_api(client: TestClient) -> None:
 
 
 def test_custom_exercises_are_alternatives_only_for_their_owner(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     mine = client.post(
         "/api/exercises",

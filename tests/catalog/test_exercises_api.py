@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from gravl.catalog.muscles import MUSCLE_SLUGS
-from tests.conftest import Lifter
+from tests.conftest import Account
 
 CUSTOM = {
     "name": "Wobble Board Press",
@@ -102,7 +102,7 @@ def test_get_exercise_and_unknown_id(client: TestClient) -> None:
 
 
 def test_custom_exercise_is_private_to_its_owner(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     created = client.post("/api/exercises", json=CUSTOM, headers=lifter.headers)
     assert created.status_code == 201
@@ -122,7 +122,7 @@ def test_custom_exercise_is_private_to_its_owner(
     assert theirs["total"] == 0
 
 
-def test_custom_exercise_validation(client: TestClient, lifter: Lifter) -> None:
+def test_custom_exercise_validation(client: TestClient, lifter: Account) -> None:
     cases = [
         ({**CUSTOM, "primary_muscles": []}, "primary_muscles"),
         ({**CUSTOM, "primary_muscles": ["wings"]}, "primary_muscles"),
@@ -136,7 +136,7 @@ def test_custom_exercise_validation(client: TestClient, lifter: Lifter) -> None:
         assert response.json()["error"]["details"][0]["field"] == field, response.json()
 
 
-def test_custom_exercise_duplicate_name_conflicts(client: TestClient, lifter: Lifter) -> None:
+def test_custom_exercise_duplicate_name_conflicts(client: TestClient, lifter: Account) -> None:
     assert client.post("/api/exercises", json=CUSTOM, headers=lifter.headers).status_code == 201
     again = client.post(
         "/api/exercises", json={**CUSTOM, "name": "wobble board PRESS"}, headers=lifter.headers

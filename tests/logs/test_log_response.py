@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import exercise_id
 
 
 def test_created_log_equals_the_stored_log_and_current_recovery(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     # An offset other than UTC: the stored value comes back in UTC, so must the response.
@@ -45,7 +45,9 @@ def test_created_log_equals_the_stored_log_and_current_recovery(
         assert 0 <= scores[muscle["muscle_group"]] - muscle["recovery_score"] <= 0.2
 
 
-def test_idempotent_retry_answers_200_with_the_same_log(client: TestClient, lifter: Lifter) -> None:
+def test_idempotent_retry_answers_200_with_the_same_log(
+    client: TestClient, lifter: Account
+) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     body = {"exercise_id": bench, "sets": [{"reps": 5, "weight_kg": 80}]}
     headers = {**lifter.headers, "Idempotency-Key": "retry-1"}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import ago, exercise_id, hard_sets, log
 
 
@@ -15,7 +15,7 @@ def bench(client: TestClient) -> int:
 
 
 def test_create_log_returns_stored_fields_and_derived_numbers(
-    client: TestClient, lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, bench: int
 ) -> None:
     body = log(
         client,
@@ -42,7 +42,7 @@ def test_create_log_returns_stored_fields_and_derived_numbers(
     assert all(0 <= r["recovery_score"] < 100 for r in body["recovery"])
 
 
-def test_log_defaults_to_now(client: TestClient, lifter: Lifter, bench: int) -> None:
+def test_log_defaults_to_now(client: TestClient, lifter: Account, bench: int) -> None:
     before = datetime.now(UTC) - timedelta(seconds=5)
     body = log(client, lifter, bench)
     assert before <= datetime.fromisoformat(body["performed_at"]) <= datetime.now(UTC)
@@ -63,7 +63,7 @@ def test_log_defaults_to_now(client: TestClient, lifter: Lifter, bench: int) -> 
     ],
 )
 def test_bad_sets_are_422(
-    client: TestClient, lifter: Lifter, bench: int, sets: list[dict[str, object]], field: str
+    client: TestClient, lifter: Account, bench: int, sets: list[dict[str, object]], field: str
 ) -> None:
     response = client.post(
         "/api/logs", json={"exercise_id": bench, "sets": sets}, headers=lifter.headers
@@ -72,7 +72,7 @@ def test_bad_sets_are_422(
     assert response.json()["error"]["details"][0]["field"] == field
 
 
-def test_performed_at_rules(client: TestClient, lifter: Lifter, bench: int) -> None:
+def test_performed_at_rules(client: TestClient, lifter: Account, bench: int) -> None:
     future = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
     response = client.post(
         "/api/logs",
@@ -93,7 +93,7 @@ def test_performed_at_rules(client: TestClient, lifter: Lifter, bench: int) -> N
 
 
 def test_unknown_or_foreign_references_are_404(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, other_lifter: Account, bench: int
 ) -> None:
     theirs = client.post(
         "/api/exercises",
@@ -124,7 +124,7 @@ def test_unknown_or_foreign_references_are_404(
 
 
 def test_idempotency_key_replays_and_conflicts(
-    client: TestClient, lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, bench: int
 ) -> None:
     headers = {**lifter.headers, "Idempotency-Key": "set-42"}
     body = {"exercise_id": bench, "sets": hard_sets(2), "performed_at": ago(minutes=3)}
@@ -139,7 +139,7 @@ def test_idempotency_key_replays_and_conflicts(
 
 
 def test_idempotency_keys_are_per_user(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, other_lifter: Account, bench: int
 ) -> None:
     body = {"exercise_id": bench, "sets": hard_sets(1)}
     mine = client.post("/api/logs", json=body, headers={**lifter.headers, "Idempotency-Key": "k"})
@@ -151,7 +151,7 @@ def test_idempotency_keys_are_per_user(
 
 
 def test_list_logs_pages_newest_first_with_filters(
-    client: TestClient, lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, bench: int
 ) -> None:
     squat = exercise_id(client, "barbell-back-squat")
     for hours in range(1, 8):
@@ -178,14 +178,14 @@ def test_list_logs_pages_newest_first_with_filters(
     assert len(window) == 2
 
 
-def test_bad_cursor_and_limit(client: TestClient, lifter: Lifter) -> None:
+def test_bad_cursor_and_limit(client: TestClient, lifter: Account) -> None:
     assert (
         client.get("/api/logs", params={"cursor": "!!!"}, headers=lifter.headers).status_code == 422
     )
     assert client.get("/api/logs", params={"limit": 500}, headers=lifter.headers).status_code == 422
 
 
-def test_get_patch_delete(client: TestClient, lifter: Lifter, bench: int) -> None:
+def test_get_patch_delete(client: TestClient, lifter: Account, bench: int) -> None:
     created = log(
         client, lifter, bench, sets=hard_sets(3, reps=5, weight=100), performed_at=ago(hours=2)
     )
@@ -208,7 +208,7 @@ def test_get_patch_delete(client: TestClient, lifter: Lifter, bench: int) -> Non
 
 
 def test_other_lifters_logs_are_invisible(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter, bench: int
+    client: TestClient, lifter: Account, other_lifter: Account, bench: int
 ) -> None:
     created = log(client, lifter, bench)
     url = f"/api/logs/{created['id']}"

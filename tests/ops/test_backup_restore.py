@@ -18,7 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from gravl.app import create_app
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.ops.live_server import gravl_in_process as gravl
 from tests.ops.live_server import recreate_pg_database
 
@@ -39,7 +39,7 @@ CUSTOM_EXERCISE = {
 def create_lifters_data(settings: Settings, *emails: str) -> None:
     with TestClient(create_app(settings)) as client:
         for email in emails:
-            lifter = Lifter(client, email)
+            lifter = Account(client, email)
             login = client.post(
                 "/api/auth/login", json={"email": email, "password": lifter.password}
             )

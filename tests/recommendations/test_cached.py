@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from gravl.lifter_cache import LifterCaches
-from gravl.recommendations.cached import PLAN_INPUTS
-from tests.conftest import Lifter
+from gravl.cache import Caches
+from gravl.recommendations.service import PLAN_INPUTS
+from tests.conftest import Account
 from tests.factories import custom_workout, enroll, exercise_id, log
 
 
-def _smart(client: TestClient, lifter: Lifter) -> dict[str, Any]:
+def _smart(client: TestClient, lifter: Account) -> dict[str, Any]:
     response = client.get("/api/recommendations/smart-workout?limit=10", headers=lifter.headers)
     assert response.status_code == 200, response.text
     body = dict(response.json())
@@ -24,8 +24,8 @@ def _smart(client: TestClient, lifter: Lifter) -> dict[str, Any]:
     return body
 
 
-def _uncached(client: TestClient, lifter: Lifter) -> dict[str, Any]:
-    caches: LifterCaches = client.app.state.lifter_caches  # type: ignore[attr-defined]
+def _uncached(client: TestClient, lifter: Account) -> dict[str, Any]:
+    caches: Caches = client.app.state.caches  # type: ignore[attr-defined]
     caches.clear()
     return _smart(client, lifter)
 
@@ -34,7 +34,7 @@ def _names(body: dict[str, Any]) -> list[str]:
     return [r["workout"]["name"] for r in body["recommendations"]]
 
 
-def test_each_write_shows_in_the_next_cached_answer(client: TestClient, lifter: Lifter) -> None:
+def test_each_write_shows_in_the_next_cached_answer(client: TestClient, lifter: Account) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     answers = [_smart(client, lifter)]
     writes = [
@@ -51,9 +51,9 @@ def test_each_write_shows_in_the_next_cached_answer(client: TestClient, lifter: 
     assert all(a != b for a, b in zip(answers, answers[1:], strict=False))
 
 
-def test_the_cache_is_used_between_writes(client: TestClient, lifter: Lifter) -> None:
+def test_the_cache_is_used_between_writes(client: TestClient, lifter: Account) -> None:
     first = _smart(client, lifter)
-    caches: LifterCaches = client.app.state.lifter_caches  # type: ignore[attr-defined]
-    assert len(caches.of(PLAN_INPUTS)) == 1
+    caches: Caches = client.app.state.caches  # type: ignore[attr-defined]
+    assert caches.size(PLAN_INPUTS) == 1
     assert _smart(client, lifter) == first
     assert _names(first)

@@ -8,27 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gravl.recommendations.ranking import (
-    DEFAULT_RANKING,
+from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.recommendations.ranking import DEFAULT_RANKING, Cause, MuscleReadiness, rank_workouts
+from gravl.recovery.model import SetRecord, muscle_report, recompute
+from gravl.training.targets import (
+    AnyWorkout,
     Candidate,
-    Cause,
-    MuscleRecovery,
+    MuscleTarget,
     PlannedExercise,
-    TargetMuscle,
     WorkoutKey,
     WorkoutKind,
-    WorkoutRef,
-    rank_workouts,
     target_muscles,
-)
-from gravl.recovery.model import (
-    MUSCLE_GROUPS,
-    SetRecord,
-    muscle_report,
-    recompute,
 )
 
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
+MUSCLES = sorted(MUSCLE_SLUGS)
 
 
 def hours_ago(hours: float) -> datetime:
@@ -38,7 +32,7 @@ def hours_ago(hours: float) -> datetime:
 def workout(
     workout_id: int, name: str, exercises: list[PlannedExercise], kind: WorkoutKind = "program"
 ) -> Candidate:
-    return Candidate(WorkoutRef(workout_id, name, kind), target_muscles(exercises))
+    return Candidate(AnyWorkout(workout_id, name, kind), target_muscles(exercises))
 
 
 BENCH = PlannedExercise(4, ("chest",), ("triceps", "shoulders"))
@@ -59,7 +53,7 @@ CORE = workout(1, "My core", [CRUNCH], "custom")  # same id as PUSH, another tab
 ALL = [PUSH, PULL, LEGS, CHEST_DAY, CORE]
 
 
-def rested() -> dict[str, MuscleRecovery]:
+def rested() -> dict[str, MuscleReadiness]:
     return {}
 
 
@@ -72,18 +66,18 @@ def primary_muscles(candidate: Candidate) -> set[str]:
 
 def test_target_weights_count_planned_sets_primary_one_secondary_half() -> None:
     targets = {t.muscle: t for t in PUSH.targets}
-    assert targets["chest"] == TargetMuscle("chest", "primary", 4 + 0.5 * 3)
-    assert targets["triceps"] == TargetMuscle("triceps", "primary", 0.5 * 4 + 0.5 * 3 + 3)
-    assert targets["shoulders"] == TargetMuscle("shoulders", "primary", 0.5 * 4 + 3)
+    assert targets["chest"] == MuscleTarget("chest", "primary", 4 + 0.5 * 3)
+    assert targets["triceps"] == MuscleTarget("triceps", "primary", 0.5 * 4 + 0.5 * 3 + 3)
+    assert targets["shoulders"] == MuscleTarget("shoulders", "primary", 0.5 * 4 + 3)
     legs = {t.muscle: t for t in LEGS.targets}
-    assert legs["glutes"] == TargetMuscle("glutes", "secondary", 0.5 * 4 + 0.5 * 3)
+    assert legs["glutes"] == MuscleTarget("glutes", "secondary", 0.5 * 4 + 0.5 * 3)
     # Primary first, then by weight: the muscles a lifter would name.
     assert [t.muscle for t in LEGS.targets] == ["quadriceps", "hamstrings", "glutes", "lower_back"]
 
 
 def test_a_muscle_listed_both_ways_in_one_exercise_counts_once_as_primary() -> None:
     (target,) = target_muscles([PlannedExercise(3, ("chest",), ("chest",))])
-    assert target == TargetMuscle("chest", "primary", 3.0)
+    assert target == MuscleTarget("chest", "primary", 3.0)
 
 
 # --- step 1: exclusion --------------------------------------------------------------------
@@ -91,7 +85,7 @@ def test_a_muscle_listed_both_ways_in_one_exercise_counts_once_as_primary() -> N
 
 def test_exclusion_below_30_names_muscle_score_cause_and_ready_time() -> None:
     recovery = {
-        "chest": MuscleRecovery(
+        "chest": MuscleReadiness(
             recovery_score=22.4,
             last_trained_at=hours_ago(20),
             ready_at=NOW + timedelta(hours=31),
@@ -110,21 +104,21 @@ def test_exclusion_below_30_names_muscle_score_cause_and_ready_time() -> None:
 
 def test_exclusion_lists_every_primary_muscle_under_the_threshold() -> None:
     recovery = {
-        "triceps": MuscleRecovery(25.0, last_trained_at=hours_ago(30)),
-        "chest": MuscleRecovery(12.9),
+        "triceps": MuscleReadiness(25.0, last_trained_at=hours_ago(30)),
+        "chest": MuscleReadiness(12.9),
     }
     (exclusion,) = rank_workouts([PUSH], recovery, now=NOW).excluded
     assert exclusion.reason == "Chest is only 12% recovered. Also under 30%: triceps 25%"
 
 
 def test_a_secondary_muscle_under_30_does_not_exclude_but_is_mentioned() -> None:
-    recovery = {"triceps": MuscleRecovery(20.0, last_trained_at=hours_ago(10))}
+    recovery = {"triceps": MuscleReadiness(20.0, last_trained_at=hours_ago(10))}
     (rec,) = rank_workouts([CHEST_DAY], recovery, now=NOW).recommendations
     assert "Go easy: the assisting triceps is only 20% recovered" in rec.reasons
 
 
 def test_a_workout_without_target_muscles_is_excluded_with_a_reason() -> None:
-    empty = Candidate(WorkoutRef(99, "Empty", "custom"), ())
+    empty = Candidate(AnyWorkout(99, "Empty", "custom"), ())
     ranking = rank_workouts([empty, LEGS], rested(), now=NOW)
     assert [e.workout.id for e in ranking.excluded] == [99]
     assert [r.workout.id for r in ranking.recommendations] == [3]
@@ -135,12 +129,12 @@ def test_a_workout_without_target_muscles_is_excluded_with_a_reason() -> None:
 
 def test_score_is_weighted_recovery_plus_due_bonus_plus_schedule_bonus() -> None:
     candidate = Candidate(
-        WorkoutRef(5, "Bench and dips", "library"),
-        (TargetMuscle("chest", "primary", 4.0), TargetMuscle("triceps", "secondary", 2.0)),
+        AnyWorkout(5, "Bench and dips", "library"),
+        (MuscleTarget("chest", "primary", 4.0), MuscleTarget("triceps", "secondary", 2.0)),
     )
     recovery = {
-        "chest": MuscleRecovery(80.0, sets_last_7_days=5.0),  # major: 5 of 10
-        "triceps": MuscleRecovery(60.0, sets_last_7_days=3.0),  # minor: 3 of 6
+        "chest": MuscleReadiness(80.0, sets_last_7_days=5.0),  # major: 5 of 10
+        "triceps": MuscleReadiness(60.0, sets_last_7_days=3.0),  # minor: 3 of 6
     }
     mean = (4 * 80 + 2 * 60) / 6
     due = 15 * (4 * 0.5 + 2 * 0.5) / 6
@@ -153,14 +147,14 @@ def test_score_is_weighted_recovery_plus_due_bonus_plus_schedule_bonus() -> None
 
 
 def test_due_bonus_never_goes_negative_past_the_weekly_target() -> None:
-    recovery = {"abdominals": MuscleRecovery(100.0, sets_last_7_days=20.0)}
+    recovery = {"abdominals": MuscleReadiness(100.0, sets_last_7_days=20.0)}
     (rec,) = rank_workouts([CORE], recovery, now=NOW).recommendations
     assert rec.score == pytest.approx(100.0)
 
 
 def test_repeat_penalty_within_48_hours() -> None:
-    twin_a = replace(LEGS, workout=WorkoutRef(20, "Legs A", "library"))
-    twin_b = replace(LEGS, workout=WorkoutRef(21, "Legs B", "library"))
+    twin_a = replace(LEGS, workout=AnyWorkout(20, "Legs A", "library"))
+    twin_b = replace(LEGS, workout=AnyWorkout(21, "Legs B", "library"))
     ranking = rank_workouts(
         [twin_b, twin_a], rested(), now=NOW, last_done={("workout", 20): hours_ago(20)}
     )
@@ -204,9 +198,9 @@ def test_chest_trained_hard_yesterday_keeps_chest_workouts_off_the_top() -> None
         for _ in range(10)
     ]  # fmt: skip
     recovery = {}
-    for muscle in MUSCLE_GROUPS:
+    for muscle in MUSCLES:
         report = muscle_report(muscle, recompute(bench, muscle, NOW), NOW, bench)
-        recovery[muscle] = MuscleRecovery(
+        recovery[muscle] = MuscleReadiness(
             report.recovery_score, report.last_trained_at, report.ready_at, report.sets_last_7_days
         )
     assert 30 < recovery["chest"].recovery_score < 60  # recovering, not excluded
@@ -220,22 +214,22 @@ def test_chest_trained_hard_yesterday_keeps_chest_workouts_off_the_top() -> None
 def test_ties_go_to_the_higher_minimum_recovery() -> None:
     full = 10.0  # weekly target met, so no due bonus
     recovery = {
-        "chest": MuscleRecovery(70.0, sets_last_7_days=full),
-        "lats": MuscleRecovery(90.0, sets_last_7_days=full),
-        "shoulders": MuscleRecovery(80.0, sets_last_7_days=full),
+        "chest": MuscleReadiness(70.0, sets_last_7_days=full),
+        "lats": MuscleReadiness(90.0, sets_last_7_days=full),
+        "shoulders": MuscleReadiness(80.0, sets_last_7_days=full),
     }
     uneven = Candidate(
-        WorkoutRef(1, "Uneven", "library"),
-        (TargetMuscle("chest", "primary", 3.0), TargetMuscle("lats", "primary", 3.0)),
+        AnyWorkout(1, "Uneven", "library"),
+        (MuscleTarget("chest", "primary", 3.0), MuscleTarget("lats", "primary", 3.0)),
     )
-    even = Candidate(WorkoutRef(2, "Even", "library"), (TargetMuscle("shoulders", "primary", 3.0),))
+    even = Candidate(AnyWorkout(2, "Even", "library"), (MuscleTarget("shoulders", "primary", 3.0),))
     first, second = rank_workouts([uneven, even], recovery, now=NOW).recommendations
     assert first.score == second.score == 80.0
     assert (first.workout.name, second.workout.name) == ("Even", "Uneven")
 
 
 def test_ties_then_go_to_the_workout_done_longest_ago_then_the_lower_id() -> None:
-    twins = [replace(LEGS, workout=WorkoutRef(i, f"Legs {i}", "library")) for i in (4, 5, 6, 7)]
+    twins = [replace(LEGS, workout=AnyWorkout(i, f"Legs {i}", "library")) for i in (4, 5, 6, 7)]
     last_done = {("workout", 4): hours_ago(24 * 3), ("workout", 5): hours_ago(24 * 5)}
     ranking = rank_workouts(twins, rested(), now=NOW, last_done=last_done, limit=4)
     assert [r.workout.id for r in ranking.recommendations] == [6, 7, 5, 4]
@@ -247,8 +241,8 @@ def test_ties_then_go_to_the_workout_done_longest_ago_then_the_lower_id() -> Non
 
 def test_recovery_reason_reads_like_the_spec_example() -> None:
     recovery = {
-        "quadriceps": MuscleRecovery(96.4, last_trained_at=hours_ago(24 * 4), sets_last_7_days=6),
-        "hamstrings": MuscleRecovery(88.9, last_trained_at=hours_ago(24 * 4), sets_last_7_days=3),
+        "quadriceps": MuscleReadiness(96.4, last_trained_at=hours_ago(24 * 4), sets_last_7_days=6),
+        "hamstrings": MuscleReadiness(88.9, last_trained_at=hours_ago(24 * 4), sets_last_7_days=3),
     }
     (rec,) = rank_workouts([LEGS], recovery, now=NOW).recommendations
     # Counts stay per muscle: summing would count a squat set once for each muscle it loads.
@@ -272,7 +266,7 @@ def test_untrained_muscles_read_as_such() -> None:
 
 def test_context_and_targets_describe_the_target_muscles() -> None:
     recovery = {
-        "quadriceps": MuscleRecovery(75.5, last_trained_at=hours_ago(36), sets_last_7_days=4.5)
+        "quadriceps": MuscleReadiness(75.5, last_trained_at=hours_ago(36), sets_last_7_days=4.5)
     }
     (rec,) = rank_workouts([LEGS], recovery, now=NOW).recommendations
     assert rec.target_muscles[0].muscle == "quadriceps"
@@ -299,14 +293,14 @@ def test_limit_caps_the_recommendations() -> None:
 # --- properties ---------------------------------------------------------------------------
 
 muscle_states = st.builds(
-    MuscleRecovery,
+    MuscleReadiness,
     recovery_score=st.floats(0, 100),
     last_trained_at=st.one_of(st.none(), st.integers(0, 24 * 30).map(hours_ago)),
     ready_at=st.one_of(st.none(), st.integers(0, 24 * 5).map(lambda h: NOW + timedelta(hours=h))),
     sets_last_7_days=st.integers(0, 40).map(lambda n: n / 2),
     cause=st.one_of(st.none(), st.builds(Cause, st.just("Squat"), st.just(hours_ago(30)))),
 )
-recoveries = st.dictionaries(st.sampled_from(MUSCLE_GROUPS), muscle_states)
+recoveries = st.dictionaries(st.sampled_from(MUSCLES), muscle_states)
 keys: st.SearchStrategy[WorkoutKey] = st.sampled_from([c.workout.key for c in ALL])
 scenarios = st.tuples(
     recoveries,
@@ -321,7 +315,7 @@ scenarios = st.tuples(
 @given(scenarios)
 def test_every_recommendation_is_safe_explained_and_within_the_limit(
     scenario: tuple[
-        dict[str, MuscleRecovery],
+        dict[str, MuscleReadiness],
         list[Candidate],
         WorkoutKey | None,
         dict[WorkoutKey, datetime],
@@ -349,7 +343,7 @@ def test_every_recommendation_is_safe_explained_and_within_the_limit(
 @given(scenarios, st.randoms(use_true_random=False))
 def test_ranking_is_deterministic_whatever_the_input_order(
     scenario: tuple[
-        dict[str, MuscleRecovery],
+        dict[str, MuscleReadiness],
         list[Candidate],
         WorkoutKey | None,
         dict[WorkoutKey, datetime],

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.history.sets import SetType
 from gravl.recovery.model import (
     DEFAULT_CONSTANTS,
-    MUSCLE_GROUPS,
     SetRecord,
-    SetType,
     ready_at,
     recompute,
     recovery_score,
@@ -16,6 +16,7 @@ from gravl.recovery.model import (
 )
 
 T0 = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
+MUSCLES = sorted(MUSCLE_SLUGS)
 HOURS_TO_RECOVER = DEFAULT_CONSTANTS.recovery_hours
 
 
@@ -77,7 +78,7 @@ def test_chest_ten_sets_at_rpe9_is_at_least_85_after_three_days() -> None:
     assert score(CHEST_TEN_HARD_SETS, "chest", 72) >= 85
 
 
-@pytest.mark.parametrize("muscle", MUSCLE_GROUPS)
+@pytest.mark.parametrize("muscle", MUSCLES)
 def test_one_set_at_rpe8_is_at_least_80_after_a_day(muscle: str) -> None:
     assert score(session(1, primary=(muscle,), rpe=8.0), muscle, 24) >= 80
 
@@ -100,18 +101,18 @@ def test_quadriceps_recover_slower_than_biceps_at_every_later_time() -> None:
         assert score(quadriceps, "quadriceps", hours) < score(biceps, "biceps", hours), hours
 
 
-@pytest.mark.parametrize("primary", MUSCLE_GROUPS)
+@pytest.mark.parametrize("primary", MUSCLES)
 def test_secondary_muscle_scores_higher_than_primary_right_after(primary: str) -> None:
-    for secondary in MUSCLE_GROUPS:
+    for secondary in MUSCLES:
         if secondary == primary:
             continue
         sets = session(5, primary=(primary,), secondary=(secondary,))
         assert score(sets, secondary, 0) > score(sets, primary, 0)
 
 
-@pytest.mark.parametrize("primary", MUSCLE_GROUPS)
+@pytest.mark.parametrize("primary", MUSCLES)
 def test_secondary_muscle_stays_higher_when_it_recovers_no_slower(primary: str) -> None:
-    for secondary in MUSCLE_GROUPS:
+    for secondary in MUSCLES:
         if secondary == primary or HOURS_TO_RECOVER[secondary] > HOURS_TO_RECOVER[primary]:
             continue
         sets = session(5, primary=(primary,), secondary=(secondary,))

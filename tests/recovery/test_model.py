@@ -8,13 +8,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_SLUGS, MuscleGroupInfo
+from gravl.history.sets import SetType
 from gravl.recovery.model import (
     DEFAULT_CONSTANTS,
-    MUSCLE_GROUPS,
     CheckIn,
     MuscleState,
     SetRecord,
-    SetType,
     apply_set,
     checkin_score,
     checkin_state,
@@ -34,6 +34,7 @@ from gravl.recovery.model import (
 )
 
 C = DEFAULT_CONSTANTS
+MUSCLES = sorted(MUSCLE_SLUGS)
 T0 = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
 UNTIL = T0 + timedelta(days=20)  # every generated event lies inside the 21-day horizon
 
@@ -79,7 +80,7 @@ rpes = st.one_of(st.none(), st.sampled_from([x / 2 for x in range(2, 21)]))
 
 @st.composite
 def set_records(draw: st.DrawFn, muscle: str = "chest") -> SetRecord:
-    others = [m for m in MUSCLE_GROUPS if m != muscle]
+    others = [m for m in MUSCLES if m != muscle]
     on_muscle = draw(st.sampled_from(["primary", "secondary"]))
     other = draw(st.sampled_from(others))
     timed = draw(st.booleans())
@@ -140,7 +141,7 @@ def test_score_is_between_0_and_100(events: list[SetRecord | CheckIn], hours: in
     assert 0.0 <= score_at(events, "chest", at(hours)) <= 100.0
 
 
-@pytest.mark.parametrize("muscle", MUSCLE_GROUPS)
+@pytest.mark.parametrize("muscle", MUSCLES)
 def test_no_history_scores_100(muscle: str) -> None:
     state = recompute([], muscle, UNTIL)
     report = muscle_report(muscle, state, UNTIL, [])
@@ -439,6 +440,13 @@ def test_constants_can_be_overridden() -> None:
     assert tau_hours("chest", constants=slower) == pytest.approx(tau_hours("chest") * 96 / 72)
     with pytest.raises(ValueError):
         replace(DEFAULT_CONSTANTS, recovery_hours={"chest": 72.0})
+
+
+@pytest.mark.parametrize("muscle", MUSCLE_GROUPS, ids=lambda m: m.slug)
+def test_the_model_recovers_each_muscle_in_the_catalog_hours(muscle: MuscleGroupInfo) -> None:
+    # The catalog's table is stored in the database and shown by the API; T_m must be the same.
+    assert DEFAULT_CONSTANTS.recovery_hours[muscle.slug] == muscle.recovery_hours
+    assert set(DEFAULT_CONSTANTS.recovery_hours) == MUSCLE_SLUGS
 
 
 def test_main_cause_is_the_session_weighing_most_now() -> None:

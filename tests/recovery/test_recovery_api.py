@@ -14,16 +14,16 @@ from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.recovery import service
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import ago, enroll, exercise_id, hard_sets, log
 
 
-def _scores(client: TestClient, lifter: Lifter, **params: str) -> dict[str, dict[str, object]]:
+def _scores(client: TestClient, lifter: Account, **params: str) -> dict[str, dict[str, object]]:
     body = client.get("/api/recovery/muscle-groups", params=params, headers=lifter.headers).json()
     return {m["muscle_group"]: m for m in body["muscle_groups"]}
 
 
-def _chest_primary(client: TestClient, lifter: Lifter, workout: dict[str, object]) -> bool:
+def _chest_primary(client: TestClient, lifter: Account, workout: dict[str, object]) -> bool:
     if workout["kind"] == "custom":
         detail = client.get(f"/api/custom-workouts/{workout['id']}", headers=lifter.headers).json()
     else:
@@ -33,7 +33,7 @@ def _chest_primary(client: TestClient, lifter: Lifter, workout: dict[str, object
     )
 
 
-def test_no_history_means_everything_ready(client: TestClient, lifter: Lifter) -> None:
+def test_no_history_means_everything_ready(client: TestClient, lifter: Account) -> None:
     scores = _scores(client, lifter)
     assert set(scores) == MUSCLE_SLUGS
     for muscle in scores.values():
@@ -45,7 +45,7 @@ def test_no_history_means_everything_ready(client: TestClient, lifter: Lifter) -
         assert muscle["sets_last_7_days"] == 0 and muscle["last_trained_at"] is None
 
 
-def test_chest_trained_hard_yesterday(client: TestClient, lifter: Lifter) -> None:
+def test_chest_trained_hard_yesterday(client: TestClient, lifter: Account) -> None:
     enroll(client, lifter)
     bench = exercise_id(client, "barbell-bench-press")
     log(client, lifter, bench, sets=hard_sets(12, rpe=9.5), performed_at=ago(hours=20))
@@ -71,7 +71,7 @@ def test_chest_trained_hard_yesterday(client: TestClient, lifter: Lifter) -> Non
     assert "Barbell Bench Press" in chest_exclusions[0]["reason"]
 
 
-def test_no_history_gets_the_scheduled_workout_first(client: TestClient, lifter: Lifter) -> None:
+def test_no_history_gets_the_scheduled_workout_first(client: TestClient, lifter: Account) -> None:
     enroll(client, lifter, start_date=datetime.now(UTC).date().isoformat())
     today = client.get("/api/schedule/today", headers=lifter.headers).json()
     assert today["workout"] is not None  # the program's first day trains
@@ -83,7 +83,7 @@ def test_no_history_gets_the_scheduled_workout_first(client: TestClient, lifter:
 
 
 def test_recommendations_are_deterministic_bounded_and_explained(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     enroll(client, lifter)
     log(client, lifter, exercise_id(client, "barbell-back-squat"), performed_at=ago(hours=30))
@@ -116,7 +116,7 @@ def test_recommendations_are_deterministic_bounded_and_explained(
 
 
 def test_editing_and_deleting_yesterdays_log_changes_scores(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     entry = log(client, lifter, bench, sets=hard_sets(10), performed_at=ago(hours=24))
@@ -136,7 +136,7 @@ def test_editing_and_deleting_yesterdays_log_changes_scores(
     assert gone["recovery_score"] == 100 and gone["sets_last_7_days"] == 0
 
 
-def test_backfilled_log_before_newer_ones_recomputes(client: TestClient, lifter: Lifter) -> None:
+def test_backfilled_log_before_newer_ones_recomputes(client: TestClient, lifter: Account) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     log(client, lifter, bench, sets=hard_sets(4), performed_at=ago(hours=10))
     only_recent = _scores(client, lifter)["chest"]["recovery_score"]
@@ -146,7 +146,7 @@ def test_backfilled_log_before_newer_ones_recomputes(client: TestClient, lifter:
     assert both["sets_last_7_days"] == 10
 
 
-def test_checkin_overrides_and_decays_from_there(client: TestClient, lifter: Lifter) -> None:
+def test_checkin_overrides_and_decays_from_there(client: TestClient, lifter: Account) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     log(client, lifter, bench, sets=hard_sets(2, rpe=6), performed_at=ago(hours=2))
     response = client.post(
@@ -174,12 +174,12 @@ def test_checkin_overrides_and_decays_from_there(client: TestClient, lifter: Lif
         {"muscle_group": "chest"},
     ],
 )
-def test_checkin_validation(client: TestClient, lifter: Lifter, body: dict[str, object]) -> None:
+def test_checkin_validation(client: TestClient, lifter: Account, body: dict[str, object]) -> None:
     response = client.post("/api/recovery/check-ins", json=body, headers=lifter.headers)
     assert response.status_code == 422
 
 
-def test_scores_at_a_past_instant(client: TestClient, lifter: Lifter) -> None:
+def test_scores_at_a_past_instant(client: TestClient, lifter: Account) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     log(client, lifter, bench, sets=hard_sets(10), performed_at=ago(hours=48))
     log(client, lifter, bench, sets=hard_sets(10), performed_at=ago(hours=2))
@@ -198,7 +198,7 @@ def test_scores_at_a_past_instant(client: TestClient, lifter: Lifter) -> None:
 
 
 def test_most_recovered_orders_by_score_then_rest_then_slug(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     log(client, lifter, exercise_id(client, "barbell-bench-press"), performed_at=ago(hours=5))
     body = client.get(
@@ -237,7 +237,7 @@ def _stored_vs_batch(settings: Settings, email: str) -> tuple[dict[str, float], 
 
 
 def test_incremental_state_equals_batch_recompute(
-    client: TestClient, lifter: Lifter, settings: Settings
+    client: TestClient, lifter: Account, settings: Settings
 ) -> None:
     squat, bench = (
         exercise_id(client, "barbell-back-squat"),
@@ -258,7 +258,7 @@ PARALLEL_LOGS = 50
 @pytest.mark.postgresql_only
 def test_parallel_logs_leave_state_equal_to_batch(settings: Settings) -> None:
     with TestClient(create_app(settings)) as setup:
-        lifter = Lifter(setup, "parallel@example.com")
+        lifter = Account(setup, "parallel@example.com")
         bench = exercise_id(setup, "barbell-bench-press")
     clients = [TestClient(create_app(settings)) for _ in range(4)]
     for c in clients:
@@ -295,7 +295,7 @@ def test_parallel_logs_leave_state_equal_to_batch(settings: Settings) -> None:
 @pytest.mark.postgresql_only
 def test_parallel_retries_with_one_key_create_one_log(settings: Settings) -> None:
     with TestClient(create_app(settings)) as setup:
-        lifter = Lifter(setup, "retry@example.com")
+        lifter = Account(setup, "retry@example.com")
         bench = exercise_id(setup, "barbell-bench-press")
     clients = [TestClient(create_app(settings)) for _ in range(5)]
     for c in clients:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from gravl.app import create_app
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 
 SAMPLES = 7
 
@@ -29,7 +29,7 @@ def test_unknown_and_known_accounts_fail_alike(settings: Settings) -> None:
     # Lift the per-account limit so the known account is not locked mid-measurement.
     loose = settings.model_copy(update={"login_max_failures": 1000, "login_per_minute": 1000})
     with TestClient(create_app(loose)) as client:
-        known = Lifter(client, "known@example.com")
+        known = Account(client, "known@example.com")
         _median_seconds(client, "warm-up@example.com")
         known_time, known_bodies = _median_seconds(client, known.email)
         unknown_time, unknown_bodies = _median_seconds(client, "nobody-here@example.com")

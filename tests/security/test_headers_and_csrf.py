@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from gravl.app import create_app
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.web.helpers import sign_up
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,7 +46,7 @@ def _assert_security_headers(response, *, hsts: bool) -> None:  # type: ignore[n
     assert ("strict-transport-security" in headers) is hsts
 
 
-def test_every_get_route_sends_the_security_headers(client: TestClient, lifter: Lifter) -> None:
+def test_every_get_route_sends_the_security_headers(client: TestClient, lifter: Account) -> None:
     paths = {_concrete(r.path) for r in _routes(client) if "GET" in r.methods}
     paths |= {"/docs", "/openapi.json", "/static/docs-init.js", "/no/such/page", "/api/nope"}
     assert len(paths) > 20

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import exercise_id, log
 
 DAY1 = "2026-03-02T10:00:00+00:00"  # a Monday
@@ -15,7 +15,7 @@ DAY2 = "2026-03-04T12:00:00+00:00"  # 01:00 on 5 March in Auckland (UTC+13)
 
 
 def _bench_history(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> tuple[int, dict[str, Any], dict[str, Any]]:
     bench = exercise_id(client, "barbell-bench-press")
     first = log(
@@ -33,7 +33,7 @@ def _bench_history(
     return bench, first, second
 
 
-def test_personal_records_ignore_warmups(client: TestClient, lifter: Lifter) -> None:
+def test_personal_records_ignore_warmups(client: TestClient, lifter: Account) -> None:
     bench, first, second = _bench_history(client, lifter)
     response = client.get("/api/stats/prs", headers=lifter.headers)
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_personal_records_ignore_warmups(client: TestClient, lifter: Lifter) -> 
 
 
 def test_history_is_one_row_per_day_in_the_users_timezone(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     bench, _, _ = _bench_history(client, lifter)
     url = f"/api/stats/exercises/{bench}/history"
@@ -83,7 +83,7 @@ def test_history_is_one_row_per_day_in_the_users_timezone(
 
 
 def test_history_of_unknown_or_foreign_exercise_is_404(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     assert (
         client.get("/api/stats/exercises/999999/history", headers=lifter.headers).status_code == 404
@@ -103,7 +103,7 @@ def _monday(day: date) -> date:
 
 
 def test_weekly_volume_counts_secondary_as_half_and_never_warmups(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     squat = exercise_id(client, "barbell-back-squat")

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import custom_workout, exercise_id, log
 
 
-def test_crud_and_derived_targets(client: TestClient, lifter: Lifter) -> None:
+def test_crud_and_derived_targets(client: TestClient, lifter: Account) -> None:
     bench, curl = exercise_id(client, "barbell-bench-press"), exercise_id(client, "barbell-curl")
     created = client.post(
         "/api/custom-workouts",
@@ -63,7 +63,7 @@ def test_crud_and_derived_targets(client: TestClient, lifter: Lifter) -> None:
     assert client.get("/api/custom-workouts", headers=lifter.headers).json() == []
 
 
-def test_deleting_keeps_the_logs_that_reference_it(client: TestClient, lifter: Lifter) -> None:
+def test_deleting_keeps_the_logs_that_reference_it(client: TestClient, lifter: Account) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     workout = custom_workout(client, lifter, [bench])
     entry = workout["exercises"][0]["id"]
@@ -85,7 +85,7 @@ def test_deleting_keeps_the_logs_that_reference_it(client: TestClient, lifter: L
 
 
 def test_validation_and_foreign_exercises(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     bench = exercise_id(client, "barbell-bench-press")
     theirs = client.post(
@@ -129,7 +129,7 @@ def test_validation_and_foreign_exercises(
 
 
 def test_custom_workouts_are_private(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     workout = custom_workout(client, lifter, [exercise_id(client, "barbell-curl")])
     url = f"/api/custom-workouts/{workout['id']}"

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import enroll
 
 
-def test_enroll_and_current(client: TestClient, lifter: Lifter) -> None:
+def test_enroll_and_current(client: TestClient, lifter: Account) -> None:
     assert client.get("/api/programs/current", headers=lifter.headers).status_code == 404
     enrollment = enroll(client, lifter, start_date="2026-01-05")
     assert enrollment["start_date"] == "2026-01-05"
@@ -20,7 +20,7 @@ def test_enroll_and_current(client: TestClient, lifter: Lifter) -> None:
     assert client.get("/api/programs/current", headers=lifter.headers).json()["id"] == second["id"]
 
 
-def test_enroll_unknown_program_and_bad_date(client: TestClient, lifter: Lifter) -> None:
+def test_enroll_unknown_program_and_bad_date(client: TestClient, lifter: Account) -> None:
     assert (
         client.post("/api/programs/999999/enroll", json={}, headers=lifter.headers).status_code
         == 404
@@ -35,7 +35,7 @@ def test_enroll_unknown_program_and_bad_date(client: TestClient, lifter: Lifter)
 
 
 def test_enroll_defaults_to_today_in_the_lifters_timezone(
-    client: TestClient, lifter: Lifter
+    client: TestClient, lifter: Account
 ) -> None:
     client.patch("/api/me", json={"timezone": "Pacific/Kiritimati"}, headers=lifter.headers)
     enrollment = enroll(client, lifter)
@@ -44,7 +44,7 @@ def test_enroll_defaults_to_today_in_the_lifters_timezone(
     )
 
 
-def test_schedule_follows_the_repeating_program(client: TestClient, lifter: Lifter) -> None:
+def test_schedule_follows_the_repeating_program(client: TestClient, lifter: Account) -> None:
     start = date(2026, 3, 2)
     enroll(client, lifter, start_date=start.isoformat())
     program = client.get("/api/programs/current", headers=lifter.headers).json()
@@ -71,6 +71,6 @@ def test_schedule_follows_the_repeating_program(client: TestClient, lifter: Lift
     assert (before["workout"], before["source"]) == (None, "none")
 
 
-def test_schedule_without_a_program_is_empty(client: TestClient, lifter: Lifter) -> None:
+def test_schedule_without_a_program_is_empty(client: TestClient, lifter: Account) -> None:
     today = client.get("/api/schedule/today", headers=lifter.headers).json()
     assert (today["workout"], today["source"], today["swap_id"]) == (None, "none", None)

@@ -9,13 +9,13 @@ from fastapi.testclient import TestClient
 
 from gravl.app import create_app
 from gravl.config import Settings
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import custom_workout, enroll, exercise_id, log
 
 START = date(2026, 6, 1)
 
 
-def _day(client: TestClient, lifter: Lifter, day: date) -> dict[str, Any]:
+def _day(client: TestClient, lifter: Account, day: date) -> dict[str, Any]:
     return dict(
         client.get(
             "/api/schedule/today", params={"date": day.isoformat()}, headers=lifter.headers
@@ -23,7 +23,7 @@ def _day(client: TestClient, lifter: Lifter, day: date) -> dict[str, Any]:
     )
 
 
-def _training_day(client: TestClient, lifter: Lifter) -> tuple[date, int]:
+def _training_day(client: TestClient, lifter: Account) -> tuple[date, int]:
     """The first day from START with a scheduled workout."""
     for offset in range(14):
         day = START + timedelta(days=offset)
@@ -33,7 +33,7 @@ def _training_day(client: TestClient, lifter: Lifter) -> tuple[date, int]:
     raise AssertionError("no training day in two weeks")
 
 
-def _other_workout(client: TestClient, lifter: Lifter, day: date, scheduled: int) -> int:
+def _other_workout(client: TestClient, lifter: Account, day: date, scheduled: int) -> int:
     rows = client.get(
         "/api/workouts/available", params={"date": day.isoformat()}, headers=lifter.headers
     ).json()
@@ -44,7 +44,7 @@ def _other_workout(client: TestClient, lifter: Lifter, day: date, scheduled: int
     )
 
 
-def test_a_lifters_week_with_a_swap_and_a_revert(client: TestClient, lifter: Lifter) -> None:
+def test_a_lifters_week_with_a_swap_and_a_revert(client: TestClient, lifter: Account) -> None:
     enroll(client, lifter, start_date=START.isoformat())
     day, scheduled = _training_day(client, lifter)
     assert _day(client, lifter, day)["source"] == "program"
@@ -116,7 +116,7 @@ def test_a_lifters_week_with_a_swap_and_a_revert(client: TestClient, lifter: Lif
     assert [s["id"] for s in trail] == [again.json()["id"], swap_body["id"]]
 
 
-def test_swap_to_a_custom_workout(client: TestClient, lifter: Lifter) -> None:
+def test_swap_to_a_custom_workout(client: TestClient, lifter: Account) -> None:
     enroll(client, lifter, start_date=START.isoformat())
     day, scheduled = _training_day(client, lifter)
     mine = custom_workout(client, lifter, [exercise_id(client, "barbell-curl")])
@@ -144,7 +144,7 @@ def test_swap_to_a_custom_workout(client: TestClient, lifter: Lifter) -> None:
     assert swap["replacement_custom_workout_id"] == mine["id"]
 
 
-def test_swap_errors(client: TestClient, lifter: Lifter, other_lifter: Lifter) -> None:
+def test_swap_errors(client: TestClient, lifter: Account, other_lifter: Account) -> None:
     enroll(client, lifter, start_date=START.isoformat())
     day, scheduled = _training_day(client, lifter)
     replacement = _other_workout(client, lifter, day, scheduled)
@@ -183,7 +183,7 @@ def test_swap_errors(client: TestClient, lifter: Lifter, other_lifter: Lifter) -
     )
 
 
-def test_swap_trail_filters_by_date(client: TestClient, lifter: Lifter) -> None:
+def test_swap_trail_filters_by_date(client: TestClient, lifter: Account) -> None:
     enroll(client, lifter, start_date=START.isoformat())
     day, scheduled = _training_day(client, lifter)
     replacement = _other_workout(client, lifter, day, scheduled)
@@ -208,7 +208,7 @@ def test_swap_trail_filters_by_date(client: TestClient, lifter: Lifter) -> None:
 @pytest.mark.postgresql_only
 def test_parallel_swaps_of_one_day_one_wins(settings: Settings) -> None:
     with TestClient(create_app(settings)) as setup:
-        lifter = Lifter(setup, "race@example.com")
+        lifter = Account(setup, "race@example.com")
         enroll(setup, lifter, start_date=START.isoformat())
         day, scheduled = _training_day(setup, lifter)
         replacement = _other_workout(setup, lifter, day, scheduled)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 
 
-def test_workouts_list_built_in_templates(client: TestClient, lifter: Lifter) -> None:
+def test_workouts_list_built_in_templates(client: TestClient, lifter: Account) -> None:
     workouts = client.get("/api/workouts", headers=lifter.headers).json()
     assert len(workouts) >= 15
     assert {w["kind"] for w in workouts} == {"library", "program"}
@@ -17,7 +17,7 @@ def test_workouts_list_built_in_templates(client: TestClient, lifter: Lifter) ->
         assert workout["estimated_minutes"] > 0
 
 
-def test_workout_detail_derives_target_muscles(client: TestClient, lifter: Lifter) -> None:
+def test_workout_detail_derives_target_muscles(client: TestClient, lifter: Account) -> None:
     workouts = client.get("/api/workouts", headers=lifter.headers).json()
     workout = client.get(f"/api/workouts/{workouts[0]['id']}", headers=lifter.headers).json()
     assert workout == workouts[0]
@@ -38,13 +38,13 @@ def test_workout_detail_derives_target_muscles(client: TestClient, lifter: Lifte
     assert {m for m, r in roles.items() if r == "primary"} == primary
 
 
-def test_unknown_workout_is_404(client: TestClient, lifter: Lifter) -> None:
+def test_unknown_workout_is_404(client: TestClient, lifter: Account) -> None:
     response = client.get("/api/workouts/999999", headers=lifter.headers)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_programs_have_repeating_schedules(client: TestClient, lifter: Lifter) -> None:
+def test_programs_have_repeating_schedules(client: TestClient, lifter: Account) -> None:
     programs = client.get("/api/programs", headers=lifter.headers).json()
     assert len(programs) >= 5
     workout_ids = {w["id"] for w in client.get("/api/workouts", headers=lifter.headers).json()}

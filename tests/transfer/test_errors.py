@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from gravl.transfer.parsing import MAX_PROBLEMS, ImportFormatError, parse
+from gravl.transfer.parsing import MAX_PROBLEMS, ImportFormatError
+from gravl.transfer.readers import parse
 from tests.transfer.generators import fitnotes_export, hevy_export, strong_export
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.factories import custom_workout, enroll, exercise_id, log
 from tests.transfer.generators import strong_export
 from tests.transfer.test_import_api import all_logs, upload
 
 
-def _rich_account(client: TestClient, lifter: Lifter) -> None:
+def _rich_account(client: TestClient, lifter: Account) -> None:
     """Imported history, a custom exercise and workout, logs under both, a swap, check-ins."""
     export = strong_export(random.Random(7), "ios", sessions=5)
     assert upload(client, lifter, export.content, "strong").status_code == 201
@@ -60,7 +60,7 @@ def _rich_account(client: TestClient, lifter: Lifter) -> None:
         assert response.status_code == 201
 
 
-def _export(client: TestClient, lifter: Lifter) -> dict[str, Any]:
+def _export(client: TestClient, lifter: Account) -> dict[str, Any]:
     response = client.get("/api/export", params={"format": "json"}, headers=lifter.headers)
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
@@ -72,7 +72,7 @@ def _normalised(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_json_export_restores_into_an_empty_account_exactly(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     _rich_account(client, lifter)
     original = _export(client, lifter)
@@ -98,7 +98,7 @@ def test_json_export_restores_into_an_empty_account_exactly(
     assert any(m["last_trained_at"] for m in state["muscle_groups"])
 
 
-def test_bad_gravl_documents_change_nothing(client: TestClient, lifter: Lifter) -> None:
+def test_bad_gravl_documents_change_nothing(client: TestClient, lifter: Account) -> None:
     log(client, lifter, exercise_id(client, "barbell-bench-press"))
     good = _export(client, lifter)
     broken = json.dumps(good, indent=1).encode()[:-40]
@@ -119,7 +119,7 @@ def test_bad_gravl_documents_change_nothing(client: TestClient, lifter: Lifter) 
     assert len(all_logs(client, lifter)) == 1
 
 
-def test_csv_export_has_one_row_per_set(client: TestClient, lifter: Lifter) -> None:
+def test_csv_export_has_one_row_per_set(client: TestClient, lifter: Account) -> None:
     export = strong_export(random.Random(11), "android", sessions=4)
     upload(client, lifter, export.content, "strong")
     log(

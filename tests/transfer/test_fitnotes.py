@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from gravl.transfer.fitnotes import parse_duration
-from gravl.transfer.parsing import ImportFormatError, parse
+from gravl.transfer.parsing import ImportFormatError
+from gravl.transfer.readers import parse
 from tests.transfer.generators import fitnotes_export
 
 HEADER = "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"

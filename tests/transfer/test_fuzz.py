@@ -6,7 +6,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gravl.transfer.parsing import ImportedSet, ImportFormatError, parse
+from gravl.transfer.parsing import ImportedSet, ImportFormatError
+from gravl.transfer.readers import parse
 from tests.transfer.generators import fitnotes_export, hevy_export, strong_export
 
 FORMATS = ["strong", "hevy", "fitnotes"]

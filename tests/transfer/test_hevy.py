@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gravl.transfer.hevy import parse_time
-from gravl.transfer.parsing import ImportFormatError, parse
+from gravl.transfer.parsing import ImportFormatError
+from gravl.transfer.readers import parse
 from tests.transfer.generators import hevy_export
 
 HEADER = (

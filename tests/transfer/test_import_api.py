@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gravl.transfer.parsing import ImportedSet
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.transfer.generators import (
     GeneratedExport,
     fitnotes_export,
@@ -49,7 +49,7 @@ EXPORTS: dict[str, tuple[str, Callable[[random.Random], GeneratedExport], str]] 
 
 def upload(
     client: TestClient,
-    lifter: Lifter,
+    lifter: Account,
     content: bytes,
     format: str,
     **form: str,
@@ -62,7 +62,7 @@ def upload(
     )
 
 
-def all_logs(client: TestClient, lifter: Lifter) -> list[dict[str, Any]]:
+def all_logs(client: TestClient, lifter: Account) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor = None
     while True:
@@ -95,7 +95,9 @@ def expected_logs(export: GeneratedExport) -> dict[tuple[str, str], list[tuple[A
     return logs
 
 
-def stored_logs(client: TestClient, lifter: Lifter) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+def stored_logs(
+    client: TestClient, lifter: Account
+) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     logs: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for log in all_logs(client, lifter):
         key = (log["performed_at"].replace("Z", "+00:00"), log["exercise_name"])
@@ -109,7 +111,7 @@ def stored_logs(client: TestClient, lifter: Lifter) -> dict[tuple[str, str], lis
 def test_import_matches_the_generated_history(client: TestClient, app: str) -> None:
     """Every layout of the app, each into a fresh account; then the same file again."""
     for case in sorted(c for c in EXPORTS if c.startswith(app)):
-        lifter = Lifter(client, f"{case}@example.com")
+        lifter = Account(client, f"{case}@example.com")
         format, build, unit = EXPORTS[case]
         export = build(random.Random(case))
         response = upload(client, lifter, export.content, format, unit=unit)
@@ -137,7 +139,7 @@ def test_import_matches_the_generated_history(client: TestClient, app: str) -> N
         assert stored_logs(client, lifter) == expected, case
 
 
-def test_dry_run_reports_and_writes_nothing(client: TestClient, lifter: Lifter) -> None:
+def test_dry_run_reports_and_writes_nothing(client: TestClient, lifter: Account) -> None:
     export = strong_export(random.Random(3), "ios", sessions=4)
     dry = upload(client, lifter, export.content, "strong", dry_run="true")
     assert dry.status_code == 200, dry.text
@@ -152,7 +154,7 @@ def test_dry_run_reports_and_writes_nothing(client: TestClient, lifter: Lifter) 
 
 
 def test_created_exercise_is_the_lifters_and_reused(
-    client: TestClient, lifter: Lifter, other_lifter: Lifter
+    client: TestClient, lifter: Account, other_lifter: Account
 ) -> None:
     content = (
         b"Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
@@ -177,7 +179,7 @@ def test_created_exercise_is_the_lifters_and_reused(
     assert second["created_exercises"] == [] and second["logs"] == 2
 
 
-def test_timezone_and_unit_form_fields(client: TestClient, lifter: Lifter) -> None:
+def test_timezone_and_unit_form_fields(client: TestClient, lifter: Account) -> None:
     content = (
         b"Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,"
         b"Notes,Workout Notes,RPE\n"
@@ -225,7 +227,7 @@ BAD_FILES: dict[str, tuple[str, bytes, int, str | None]] = {
 }
 
 
-def test_bad_files_are_rejected_whole(client: TestClient, lifter: Lifter) -> None:
+def test_bad_files_are_rejected_whole(client: TestClient, lifter: Account) -> None:
     for case, (format, content, line, column) in BAD_FILES.items():
         response = upload(client, lifter, content, format)
         assert response.status_code == 422, (case, response.text)
@@ -242,7 +244,7 @@ def test_bad_files_are_rejected_whole(client: TestClient, lifter: Lifter) -> Non
     assert {"line": 1, "column": "Reps", "message": "required column is missing"} in details
 
 
-def test_bad_form_values_are_422(client: TestClient, lifter: Lifter) -> None:
+def test_bad_form_values_are_422(client: TestClient, lifter: Account) -> None:
     for form in (
         {"format": "excel"},
         {"format": "strong", "unit": "stone"},
@@ -259,7 +261,7 @@ def test_bad_form_values_are_422(client: TestClient, lifter: Lifter) -> None:
     assert all_logs(client, lifter) == []
 
 
-def test_upload_over_the_limit_is_413(settings: Any, lifter: Lifter) -> None:
+def test_upload_over_the_limit_is_413(settings: Any, lifter: Account) -> None:
     from gravl.app import create_app
 
     small = settings.model_copy(update={"max_upload_bytes": 2000})

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from gravl.transfer.parsing import detect_format, parse, pounds_to_kg
+from gravl.transfer.parsing import detect_format, pounds_to_kg
+from gravl.transfer.readers import parse
 from tests.transfer.generators import (
     FITNOTES_HEADER,
     FITNOTES_OLD_HEADER,

@@ -1,6 +1,6 @@
 import tracemalloc
 
-from gravl.transfer.parsing import parse
+from gravl.transfer.readers import parse
 from tests.transfer.generators import write_large_strong_file
 
 SETS = 50_000

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gravl.transfer.parsing import ImportFormatError, parse
+from gravl.transfer.parsing import ImportFormatError
+from gravl.transfer.readers import parse
 from gravl.transfer.strong import parse_date, parse_duration
 from tests.transfer.generators import strong_export
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.web.helpers import csrf_from, field_error, post_form
 
 STRONG_SAMPLE = Path(__file__).parent.parent / "e2e" / "data" / "strong-sample.csv"
@@ -17,7 +17,7 @@ _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 
 
 @pytest.fixture
-def web(client: TestClient, lifter: Lifter) -> TestClient:
+def web(client: TestClient, lifter: Account) -> TestClient:
     response = post_form(
         client, "/signin", "/signin", {"email": lifter.email, "password": lifter.password}
     )
@@ -35,7 +35,7 @@ def _log_form(client: TestClient, exercise_id: int) -> dict[str, str]:
     return {"csrf_token": csrf_from(html), **dict(_HIDDEN.findall(html))}
 
 
-def _logs(client: TestClient, lifter: Lifter) -> list[dict]:
+def _logs(client: TestClient, lifter: Account) -> list[dict]:
     return client.get("/api/logs", headers=lifter.headers).json()["items"]
 
 
@@ -50,7 +50,7 @@ def _set_units(web: TestClient, units: str) -> None:
 
 
 def test_pounds_typed_are_stored_in_kilograms_and_shown_in_pounds(
-    web: TestClient, lifter: Lifter
+    web: TestClient, lifter: Account
 ) -> None:
     _set_units(web, "lb")
     bench = _bench_id(web)
@@ -69,7 +69,7 @@ def test_pounds_typed_are_stored_in_kilograms_and_shown_in_pounds(
     assert re.search(r'<option value="9.5" selected>', again)
 
 
-def test_a_double_tap_on_save_logs_once(web: TestClient, lifter: Lifter) -> None:
+def test_a_double_tap_on_save_logs_once(web: TestClient, lifter: Account) -> None:
     form = _log_form(web, _bench_id(web))
     data = {**form, "weight": "100", "reps": "5", "rpe": "", "set_type": "normal", "minutes": ""}
     first = web.post("/log", data=data, follow_redirects=False)
@@ -78,7 +78,7 @@ def test_a_double_tap_on_save_logs_once(web: TestClient, lifter: Lifter) -> None
     assert len(_logs(web, lifter)) == 1
 
 
-def test_set_errors_sit_next_to_their_inputs(web: TestClient, lifter: Lifter) -> None:
+def test_set_errors_sit_next_to_their_inputs(web: TestClient, lifter: Account) -> None:
     form = _log_form(web, _bench_id(web))
     data = {**form, "weight": ["heavy", "100"], "reps": ["5", "5000"], "rpe": ["", ""]}
     data |= {"set_type": ["normal", "normal"], "minutes": ["", ""]}
@@ -102,7 +102,7 @@ def test_add_set_without_javascript_adds_a_row(web: TestClient) -> None:
     assert re.search(r'id="set-2-weight"[^>]*value="80"', response.text)
 
 
-def test_edit_and_delete_a_log_from_history(web: TestClient, lifter: Lifter) -> None:
+def test_edit_and_delete_a_log_from_history(web: TestClient, lifter: Account) -> None:
     form = _log_form(web, _bench_id(web))
     web.post("/log", data={**form, "weight": "100", "reps": "5", "set_type": "normal"})
     (log,) = _logs(web, lifter)
@@ -117,13 +117,13 @@ def test_edit_and_delete_a_log_from_history(web: TestClient, lifter: Lifter) -> 
     assert _logs(web, lifter) == []
 
 
-def _enroll(web: TestClient, lifter: Lifter) -> dict:
+def _enroll(web: TestClient, lifter: Account) -> dict:
     program = web.get("/api/programs", headers=lifter.headers).json()[0]
     assert post_form(web, "/programs", f"/programs/{program['id']}/enroll", {}).status_code == 303
     return program
 
 
-def test_swap_and_revert_from_today(web: TestClient, lifter: Lifter) -> None:
+def test_swap_and_revert_from_today(web: TestClient, lifter: Account) -> None:
     _enroll(web, lifter)
     today = web.get("/today").text
     options = re.findall(r'name="replacement" id="swap-\d+" value="(workout:\d+)"', today)
@@ -148,7 +148,7 @@ def test_swap_and_revert_from_today(web: TestClient, lifter: Lifter) -> None:
     assert "Reverted" in web.get("/history").text
 
 
-def test_swap_without_a_choice_says_so(web: TestClient, lifter: Lifter) -> None:
+def test_swap_without_a_choice_says_so(web: TestClient, lifter: Account) -> None:
     _enroll(web, lifter)
     response = post_form(web, "/today", "/today/swap", {"replacement": ""})
     assert response.status_code == 422
@@ -165,7 +165,7 @@ def test_unknown_pages_are_html_and_unknown_api_paths_json(web: TestClient) -> N
     assert web.get("/static/css/gravl.css").status_code == 200
 
 
-def test_custom_workout_builder(web: TestClient, lifter: Lifter) -> None:
+def test_custom_workout_builder(web: TestClient, lifter: Account) -> None:
     page = web.get("/workouts/custom/new").text
     base = {"csrf_token": csrf_from(page), "workout_id": "", "name": "Garage", "description": ""}
     found = web.post("/workouts/custom/build", data={**base, "q": "bench", "action": "search"})
@@ -200,7 +200,7 @@ def test_custom_workout_builder(web: TestClient, lifter: Lifter) -> None:
 
 
 def test_import_previews_then_imports_and_reports_bad_files_readably(
-    web: TestClient, lifter: Lifter
+    web: TestClient, lifter: Account
 ) -> None:
     page = web.get("/import").text
     token = csrf_from(page)

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gravl.app import STATIC_DIR
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.web.helpers import csrf_from, field_error, post_form, sign_up
 
 PAGES = [
@@ -87,7 +87,7 @@ def test_nav_marks_the_current_page(web: TestClient) -> None:
 
 
 def test_programs_page_lists_every_program_with_its_schedule(
-    web: TestClient, lifter: Lifter
+    web: TestClient, lifter: Account
 ) -> None:
     programs = web.get("/api/programs", headers=lifter.headers).json()
     html = web.get("/programs").text
@@ -98,7 +98,7 @@ def test_programs_page_lists_every_program_with_its_schedule(
     assert html.count('<span class="rest">Rest</span>') >= 1
 
 
-def test_workout_page_shows_exercises_and_targets(web: TestClient, lifter: Lifter) -> None:
+def test_workout_page_shows_exercises_and_targets(web: TestClient, lifter: Account) -> None:
     workout = web.get("/api/workouts/1", headers=lifter.headers).json()
     html = web.get("/workouts/1").text.replace("&amp;", "&")
     for exercise in workout["exercises"]:

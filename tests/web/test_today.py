@@ -6,18 +6,18 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Lifter
+from tests.conftest import Account
 from tests.web.helpers import post_form
 
 
-def _sign_in(client: TestClient, lifter: Lifter) -> None:
+def _sign_in(client: TestClient, lifter: Account) -> None:
     response = post_form(
         client, "/signin", "/signin", {"email": lifter.email, "password": lifter.password}
     )
     assert response.status_code == 303
 
 
-def test_enrolling_puts_the_programs_workout_on_today(client: TestClient, lifter: Lifter) -> None:
+def test_enrolling_puts_the_programs_workout_on_today(client: TestClient, lifter: Account) -> None:
     _sign_in(client, lifter)
     program = client.get("/api/programs", headers=lifter.headers).json()[0]
     first_day = program["schedule"][0]["workout_id"]
@@ -34,14 +34,14 @@ def test_enrolling_puts_the_programs_workout_on_today(client: TestClient, lifter
     assert "You are following this program." in client.get("/programs").text
 
 
-def test_enrolling_needs_a_csrf_token(client: TestClient, lifter: Lifter) -> None:
+def test_enrolling_needs_a_csrf_token(client: TestClient, lifter: Account) -> None:
     _sign_in(client, lifter)
     response = client.post("/programs/1/enroll", follow_redirects=False)
     assert response.status_code == 403
     assert client.get("/api/programs/current", headers=lifter.headers).status_code == 404
 
 
-def test_the_body_map_shows_a_hard_chest_session(client: TestClient, lifter: Lifter) -> None:
+def test_the_body_map_shows_a_hard_chest_session(client: TestClient, lifter: Account) -> None:
     _sign_in(client, lifter)
     bench = client.get(
         "/api/exercises", params={"q": "barbell bench press", "muscle": "chest"}

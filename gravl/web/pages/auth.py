@@ -9,7 +9,7 @@ from starlette.responses import Response
 from gravl.auth import service
 from gravl.auth.dependencies import ClientAddress, SettingsDep
 from gravl.auth.schemas import RegisterIn
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.errors import Conflict, RateLimited, Unauthorized
 from gravl.web.forms import (
     FormErrors,
@@ -23,8 +23,8 @@ from gravl.web.routing import WebRoute, redirect, render, safe_next
 from gravl.web.session import (
     SESSION_COOKIE,
     CsrfChecked,
-    OptionalWebUser,
-    WebUser,
+    OptionalWebLifter,
+    WebLifter,
     end_session,
     start_session,
 )
@@ -39,14 +39,14 @@ def _rate_limited(error: RateLimited) -> dict[str, str]:
 
 
 @router.get("/")
-async def home(user: OptionalWebUser, request: Request) -> Response:
+async def home(user: OptionalWebLifter, request: Request) -> Response:
     """Send lifters to today's page, everyone else to sign in."""
     return redirect(request, "/today" if user else "/signin")
 
 
 @router.get("/signin")
 async def signin_page(
-    request: Request, user: OptionalWebUser, next: str | None = None, signed_out: bool = False
+    request: Request, user: OptionalWebLifter, next: str | None = None, signed_out: bool = False
 ) -> Response:
     """Show the sign-in form."""
     if user is not None:
@@ -94,7 +94,7 @@ async def signin(
 
 
 @router.get("/signup")
-async def signup_page(request: Request, user: OptionalWebUser) -> Response:
+async def signup_page(request: Request, user: OptionalWebLifter) -> Response:
     """Show the registration form."""
     if user is not None:
         return redirect(request, "/today")
@@ -144,10 +144,10 @@ async def signup(
 
 
 @router.post("/signout", dependencies=[CsrfChecked])
-async def signout(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def signout(request: Request, session: SessionDep, user: WebLifter) -> Response:
     """End this browser's session everywhere it could be used."""
     await service.logout(
-        session=session, user=user, refresh_token=request.cookies.get(SESSION_COOKIE, "")
+        session=session, lifter=user, refresh_token=request.cookies.get(SESSION_COOKIE, "")
     )
     end_session(request)
     return redirect(request, "/signin?signed_out=1")

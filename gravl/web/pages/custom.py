@@ -13,15 +13,15 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog import service as catalog
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.errors import NotFound
 from gravl.training import custom
 from gravl.training.schemas import CustomWorkoutIn
 from gravl.web.forms import FormErrors, id_or_404, optional_id, sentence, undo_unless_kept
 from gravl.web.routing import WebRoute, redirect, render
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -46,7 +46,7 @@ class Row:
 async def _builder(
     request: Request,
     session: SessionDep,
-    user: User,
+    user: Lifter,
     *,
     workout_id: int | None,
     values: dict[str, str],
@@ -78,7 +78,7 @@ async def _builder(
 
 
 @router.get("/workouts/custom/new")
-async def new_workout(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def new_workout(request: Request, session: SessionDep, user: WebLifter) -> Response:
     """An empty builder."""
     values = {"name": "", "description": "", "q": ""}
     return await _builder(request, session, user, workout_id=None, values=values, rows=[])
@@ -86,7 +86,7 @@ async def new_workout(request: Request, session: SessionDep, user: WebUser) -> R
 
 @router.get("/workouts/custom/{workout_id}/edit")
 async def edit_workout(
-    workout_id: str, request: Request, session: SessionDep, user: WebUser
+    workout_id: str, request: Request, session: SessionDep, user: WebLifter
 ) -> Response:
     """The builder, filled with one of the lifter's workouts."""
     workout = custom.custom_workout_out(
@@ -116,7 +116,7 @@ def _move(rows: list[Row], index: int, step: int) -> list[Row]:
 
 
 @router.post("/workouts/custom/build", dependencies=[CsrfChecked])
-async def build(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def build(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
     """Apply one builder button: search, add, move, remove, or save."""
     form = await request.form()
     workout_id = optional_id(form.get("workout_id"))
@@ -142,7 +142,7 @@ async def build(request: Request, session: SessionDep, user: WebUser) -> Respons
 async def _save(
     request: Request,
     session: SessionDep,
-    user: User,
+    user: Lifter,
     workout_id: int | None,
     values: dict[str, str],
     rows: list[Row],
@@ -195,7 +195,7 @@ async def _save(
                 session=session, user=user, workout_id=workout_id, data=data
             )
     except NotFound as exc:
-        await undo_unless_kept(session, exc, user)
+        await undo_unless_kept(session, exc)
         errors.form = sentence(exc.message)
         return await _builder(
             request,
@@ -212,7 +212,7 @@ async def _save(
 
 @router.post("/workouts/custom/{workout_id}/delete", dependencies=[CsrfChecked])
 async def delete_workout(
-    workout_id: str, request: Request, session: SessionDep, user: WebUser
+    workout_id: str, request: Request, session: SessionDep, user: WritingWebLifter
 ) -> Response:
     """Remove the workout from the list; logs made with it keep it."""
     await custom.delete_custom_workout(

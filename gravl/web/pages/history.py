@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.errors import ValidationFailed
+from gravl.history.models import WorkoutLog
 from gravl.logs import service as logs
-from gravl.logs.models import WorkoutLog
 from gravl.training import custom, swaps
 from gravl.training import service as training
 from gravl.web.routing import WebRoute, render
-from gravl.web.session import WebUser
+from gravl.web.session import WebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -62,7 +62,7 @@ def by_week(found: Sequence[WorkoutLog], timezone: str) -> list[Week]:
 async def history(
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WebLifter,
     cursor: Annotated[str, Query(max_length=200)] = "",
     saved: bool = False,
     deleted: bool = False,

@@ -10,13 +10,13 @@ from starlette.responses import Response
 from gravl.catalog import service as catalog
 from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.catalog.schemas import Equipment
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.training import custom, schedule
 from gravl.training import service as training
 from gravl.web.forms import id_or_404
 from gravl.web.pages.today import log_links
 from gravl.web.routing import WebRoute, redirect, render
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -25,7 +25,7 @@ EQUIPMENT_CHOICES: tuple[str, ...] = get_args(Equipment)
 
 
 @router.get("/programs")
-async def programs(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def programs(request: Request, session: SessionDep, user: WebLifter) -> Response:
     """The built-in programs with their weekly schedule."""
     program_list = await training.list_programs(session=session)
     workout_names = {w.id: w.name for w in await training.list_workouts(session=session)}
@@ -45,7 +45,9 @@ async def programs(request: Request, session: SessionDep, user: WebUser) -> Resp
 
 
 @router.post("/programs/{program_id}/enroll", dependencies=[CsrfChecked])
-async def enroll(program_id: str, request: Request, session: SessionDep, user: WebUser) -> Response:
+async def enroll(
+    program_id: str, request: Request, session: SessionDep, user: WritingWebLifter
+) -> Response:
     """Follow a program from today; any current one ends."""
     await schedule.enroll(
         session=session, user=user, program_id=id_or_404(program_id, "program"), start_date=None
@@ -55,7 +57,7 @@ async def enroll(program_id: str, request: Request, session: SessionDep, user: W
 
 @router.get("/workouts")
 async def workouts(
-    request: Request, session: SessionDep, user: WebUser, saved: str = ""
+    request: Request, session: SessionDep, user: WebLifter, saved: str = ""
 ) -> Response:
     """The lifter's own workouts, then the library, then the programs' workouts."""
     all_workouts = [training.workout_out(w) for w in await training.list_workouts(session=session)]
@@ -81,7 +83,7 @@ async def workouts(
 
 @router.get("/workouts/{workout_id}")
 async def workout_detail(
-    workout_id: str, request: Request, session: SessionDep, user: WebUser
+    workout_id: str, request: Request, session: SessionDep, user: WebLifter
 ) -> Response:
     """One workout's exercises, targets and the muscles it trains."""
     workout = training.workout_out(
@@ -105,7 +107,7 @@ async def workout_detail(
 async def exercises(
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WebLifter,
     q: Annotated[str, Query(max_length=100)] = "",
     muscle: str = "",
     equipment: str = "",

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog import service as catalog
 from gravl.catalog.models import Exercise
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.logs import service as logs
 from gravl.logs.schemas import LogIn, LogPatch
@@ -25,7 +25,7 @@ from gravl.training import service as training
 from gravl.web.forms import FormErrors, id_or_404, sentence, undo_unless_kept
 from gravl.web.forms import optional_id as _int
 from gravl.web.routing import WebRoute, redirect, render, safe_next
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 from gravl.web.setforms import (
     RPE_CHOICES,
     SET_TYPE_LABELS,
@@ -58,7 +58,7 @@ class Target:
 async def _target(
     *,
     session: AsyncSession,
-    user: User,
+    user: Lifter,
     exercise_id: int,
     workout_id: int | None,
     custom_workout_id: int | None,
@@ -102,7 +102,7 @@ def after_saving(target: Target, workout_id: int | None, custom_workout_id: int 
 
 def _log_page(
     request: Request,
-    user: User,
+    user: Lifter,
     exercise: Exercise,
     rows: list[SetRow],
     *,
@@ -142,7 +142,7 @@ def _log_page(
 async def log_page(
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WebLifter,
     exercise: Annotated[str, Query(alias="exercise_id")] = "",
     workout: Annotated[str, Query(alias="workout_id")] = "",
     custom_workout: Annotated[str, Query(alias="custom_workout_id")] = "",
@@ -198,7 +198,7 @@ def _with_added_row(rows: list[SetRow]) -> list[SetRow]:
 
 
 @router.post("/log", dependencies=[CsrfChecked])
-async def log_sets(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def log_sets(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
     """Store the sets; a retried post with the same key stores nothing twice."""
     form = await request.form()
     exercise_id = _int(form.get("exercise_id"))
@@ -254,7 +254,7 @@ async def log_sets(request: Request, session: SessionDep, user: WebUser) -> Resp
     try:
         await logs.create_log(session=session, user=user, data=data, idempotency_key=key)
     except (Conflict, ValidationFailed, NotFound) as exc:
-        await undo_unless_kept(session, exc, user, exercise)
+        await undo_unless_kept(session, exc, exercise)
         return again(FormErrors(form=sentence(exc.message)), rows, exc.status)
     return redirect(request, next_page)
 
@@ -268,7 +268,7 @@ async def edit_log_page(
     log_id: str,
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WebLifter,
 ) -> Response:
     """A logged exercise's sets, to correct."""
     log = await logs.get_log(session=session, user=user, log_id=id_or_404(log_id, "log"))
@@ -290,7 +290,7 @@ async def edit_log(
     log_id: str,
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WritingWebLifter,
 ) -> Response:
     """Replace a log's sets; recovery is recomputed as if they had always been so."""
     log = await logs.get_log(session=session, user=user, log_id=id_or_404(log_id, "log"))
@@ -329,7 +329,7 @@ async def delete_log(
     log_id: str,
     request: Request,
     session: SessionDep,
-    user: WebUser,
+    user: WritingWebLifter,
 ) -> Response:
     """Remove a log; the muscles it loaded are recomputed."""
     await logs.delete_log(session=session, user=user, log_id=id_or_404(log_id, "log"))

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import Response
 
+from gravl.corridor import CorridorRoute
 from gravl.web.routing import render
-from gravl.web.session import OptionalWebUser
+from gravl.web.session import OptionalWebLifter
 
 
 class WebPathConvertor(Convertor[str]):
@@ -26,10 +27,10 @@ class WebPathConvertor(Convertor[str]):
 
 register_url_convertor("webpath", WebPathConvertor())
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CorridorRoute)
 
 
 @router.get("/{path:webpath}")
-async def not_found(path: str, request: Request, user: OptionalWebUser) -> Response:
+async def not_found(path: str, request: Request, user: OptionalWebLifter) -> Response:
     """Nothing lives at this address."""
     return render(request, "pages/not_found.html", {"user": user}, status_code=404)

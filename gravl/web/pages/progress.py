@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.catalog import service as catalog
 from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.logs import service as logs
 from gravl.recommendations.ranking import DEFAULT_RANKING
 from gravl.stats import service as stats
@@ -23,7 +23,7 @@ from gravl.training.schedule import local_today
 from gravl.web.charts import heat_level, line_chart
 from gravl.web.forms import id_or_404
 from gravl.web.routing import WebRoute, render
-from gravl.web.session import WebUser
+from gravl.web.session import WebLifter
 from gravl.web.templating import KG_PER_LB, weight
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -69,7 +69,7 @@ def by_exercise(records: Sequence[tuple[PersonalRecord, str]], units: str) -> li
 
 
 @router.get("/progress")
-async def progress(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def progress(request: Request, session: SessionDep, user: WebLifter) -> Response:
     """Weekly sets per muscle over the last weeks, and the latest personal records."""
     today = local_today(user)
     volume = await stats.weekly_volume(session=session, user=user, weeks=WEEKS_SHOWN, today=today)
@@ -110,7 +110,7 @@ async def progress(request: Request, session: SessionDep, user: WebUser) -> Resp
 
 
 async def exercise_progress(
-    *, session: AsyncSession, user: User, exercise_id: int
+    *, session: AsyncSession, user: Lifter, exercise_id: int
 ) -> dict[str, Any]:
     """The chart, records and recent logs the exercise page shows."""
     days = await stats.exercise_history(session=session, user=user, exercise_id=exercise_id)
@@ -149,7 +149,7 @@ async def exercise_progress(
 
 @router.get("/exercises/{exercise_id}")
 async def exercise_detail(
-    exercise_id: str, request: Request, session: SessionDep, user: WebUser
+    exercise_id: str, request: Request, session: SessionDep, user: WebLifter
 ) -> Response:
     """What an exercise trains, and the lifter's progress on it."""
     exercise = await catalog.get_exercise(

@@ -10,12 +10,12 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from gravl.auth import service
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
 from gravl.auth.schemas import ProfilePatch
-from gravl.db import SessionDep
+from gravl.corridor import SessionDep
 from gravl.web.forms import FormErrors, form_fields, from_validation
 from gravl.web.routing import WebRoute, redirect, render
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -38,7 +38,7 @@ def timezone_choices() -> tuple[tuple[str, str], ...]:
 
 def _page(
     request: Request,
-    user: User,
+    user: Lifter,
     values: dict[str, str],
     errors: FormErrors | None,
     *,
@@ -64,7 +64,7 @@ def _page(
 
 
 @router.get("/settings")
-async def settings_page(request: Request, user: WebUser, saved: bool = False) -> Response:
+async def settings_page(request: Request, user: WebLifter, saved: bool = False) -> Response:
     """Show the profile form."""
     values = {
         "display_name": user.display_name or "",
@@ -76,7 +76,7 @@ async def settings_page(request: Request, user: WebUser, saved: bool = False) ->
 
 
 @router.post("/settings", dependencies=[CsrfChecked])
-async def save_settings(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def save_settings(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
     """Save the profile; the units apply to every page from now on."""
     values = await form_fields(request, "display_name", "units", "timezone", "experience")
     try:
@@ -88,5 +88,5 @@ async def save_settings(request: Request, session: SessionDep, user: WebUser) ->
         )
     except ValidationError as exc:
         return _page(request, user, values, from_validation(exc), status_code=422)
-    await service.update_profile(session=session, user=user, data=patch)
+    await service.update_profile(session=session, lifter=user, data=patch)
     return redirect(request, "/settings?saved=1")

@@ -12,19 +12,20 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from gravl.auth.models import User
+from gravl.auth.lifter import Lifter
+from gravl.cache import Caches
 from gravl.catalog.muscles import MUSCLE_NAMES
-from gravl.db import SessionDep
+from gravl.corridor import CachesDep, SessionDep
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.logs import service as logs
 from gravl.recommendations import service as recommendations
-from gravl.training import schedule, swaps
+from gravl.training import candidates, schedule, swaps
 from gravl.training import service as training
 from gravl.training.schemas import SwapIn, WorkoutOut
 from gravl.web.forms import FormErrors, form_fields, id_or_404, sentence, undo_unless_kept
 from gravl.web.recovery import from_snapshot
 from gravl.web.routing import WebRoute, redirect, render, safe_next
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -40,7 +41,7 @@ def log_links(workout: WorkoutOut) -> list[str]:
     ]
 
 
-async def _logged_today(*, session: AsyncSession, user: User) -> set[int]:
+async def _logged_today(*, session: AsyncSession, user: Lifter) -> set[int]:
     today = schedule.local_today(user)
     since = datetime.combine(today, time(), ZoneInfo(user.timezone))
     found, _ = await logs.list_logs(
@@ -49,12 +50,13 @@ async def _logged_today(*, session: AsyncSession, user: User) -> set[int]:
     return {log.exercise_id for log in found}
 
 
-async def today_context(*, session: AsyncSession, user: User) -> dict[str, Any]:
+async def today_context(*, session: AsyncSession, user: Lifter, caches: Caches) -> dict[str, Any]:
     on = schedule.local_today(user)
     enrollment = await schedule.active_enrollment(session=session, user=user)
     day = await training.schedule_day(session=session, user=user, on=on)
+    # The same cached recommendation the API serves (gravl.cache).
     snapshot, ranking = await recommendations.recommend(
-        session=session, user=user, limit=RECOMMENDATIONS_SHOWN
+        session=session, user=user, caches=caches, limit=RECOMMENDATIONS_SHOWN
     )
     swapped_from = None
     if day.source == "swap":
@@ -68,7 +70,7 @@ async def today_context(*, session: AsyncSession, user: User) -> dict[str, Any]:
     if day.source == "program":
         options = [
             (candidate, fit)
-            for candidate, fit, scheduled in await recommendations.available(
+            for candidate, fit, scheduled in await candidates.available(
                 session=session, user=user, on=on
             )
             if not scheduled
@@ -91,13 +93,18 @@ async def today_context(*, session: AsyncSession, user: User) -> dict[str, Any]:
 
 
 @router.get("/today")
-async def today(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def today(
+    request: Request, session: SessionDep, caches: CachesDep, user: WebLifter
+) -> Response:
     """Today's workout, what else would suit today, and the recovery body map."""
-    return render(request, "pages/today.html", await today_context(session=session, user=user))
+    context = await today_context(session=session, user=user, caches=caches)
+    return render(request, "pages/today.html", context)
 
 
 @router.post("/today/swap", dependencies=[CsrfChecked])
-async def swap_today(request: Request, session: SessionDep, user: WebUser) -> Response:
+async def swap_today(
+    request: Request, session: SessionDep, caches: CachesDep, user: WritingWebLifter
+) -> Response:
     """Replace today's scheduled workout with the one picked; revert puts it back."""
     form = await form_fields(request, "replacement", "reason")
     kind, _, raw_id = form["replacement"].partition(":")
@@ -122,14 +129,16 @@ async def swap_today(request: Request, session: SessionDep, user: WebUser) -> Re
     except ValidationError:
         errors.fields["reason"] = "Keep the reason under 500 characters."
     except (Conflict, NotFound, ValidationFailed) as exc:
-        await undo_unless_kept(session, exc, user)
+        await undo_unless_kept(session, exc)
         errors.form = sentence(exc.message)
-    context = await today_context(session=session, user=user)
+    context = await today_context(session=session, user=user, caches=caches)
     return render(request, "pages/today.html", {**context, "swap_errors": errors}, status_code=422)
 
 
 @router.post("/swaps/{swap_id}/revert", dependencies=[CsrfChecked])
-async def revert(swap_id: str, request: Request, session: SessionDep, user: WebUser) -> Response:
+async def revert(
+    swap_id: str, request: Request, session: SessionDep, user: WritingWebLifter
+) -> Response:
     """Give the day back its scheduled workout; the swap stays in the history."""
     form = await form_fields(request, "next")
     try:

@@ -10,14 +10,15 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from gravl.auth.dependencies import SettingsDep
-from gravl.auth.models import User
-from gravl.db import Database, SessionDep
+from gravl.auth.lifter import Lifter
+from gravl.corridor import SessionDep
+from gravl.db import Database
 from gravl.errors import PayloadTooLarge, ValidationFailed
 from gravl.transfer import export, restore, service
 from gravl.transfer.schemas import ImportReportOut
 from gravl.web.forms import FormErrors, sentence, undo_unless_kept
 from gravl.web.routing import WebRoute, render
-from gravl.web.session import CsrfChecked, WebUser
+from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -34,7 +35,7 @@ PROBLEMS_SHOWN = 5
 
 def _page(
     request: Request,
-    user: User,
+    user: Lifter,
     values: dict[str, str],
     *,
     report: ImportReportOut | None = None,
@@ -60,7 +61,7 @@ def _page(
 
 
 @router.get("/import")
-async def import_page(request: Request, user: WebUser) -> Response:
+async def import_page(request: Request, user: WebLifter) -> Response:
     """The upload form and the export links."""
     return _page(request, user, {"format": "strong", "unit": user.units})
 
@@ -76,7 +77,7 @@ def _problems(exc: ValidationFailed) -> str:
 
 @router.post("/import", dependencies=[CsrfChecked])
 async def import_file(
-    request: Request, session: SessionDep, settings: SettingsDep, user: WebUser
+    request: Request, session: SessionDep, settings: SettingsDep, user: WritingWebLifter
 ) -> Response:
     """Preview (a dry run) or import the uploaded file; all of it or nothing."""
     form = await request.form()
@@ -120,7 +121,7 @@ async def import_file(
                 max_bytes=settings.max_upload_bytes,
             )
     except (ValidationFailed, PayloadTooLarge) as exc:
-        await undo_unless_kept(session, exc, user)
+        await undo_unless_kept(session, exc)
         message = _problems(exc) if isinstance(exc, ValidationFailed) else sentence(exc.message)
         errors.fields["file"] = message
         return _page(request, user, values, errors=errors, status_code=exc.status)
@@ -133,17 +134,17 @@ def _download_name(extension: str) -> dict[str, str]:
 
 
 @router.get("/export.json")
-async def export_json(session: SessionDep, user: WebUser) -> Response:
+async def export_json(session: SessionDep, user: WebLifter) -> Response:
     """Everything, as a Gravl JSON document that restores into any account."""
     document = await export.export_document(session=session, user=user)
     return JSONResponse(document.model_dump(mode="json"), headers=_download_name("json"))
 
 
 @router.get("/export.csv")
-async def export_csv(request: Request, user: WebUser) -> Response:
+async def export_csv(request: Request, user: WebLifter) -> Response:
     """Every set as a CSV row, for spreadsheets."""
     database: Database = request.app.state.database
-    rows = export.export_csv(sessionmaker=database.sessionmaker, user_id=user.id)
+    rows = export.export_csv(database=database, user_id=user.id)
     return StreamingResponse(
         rows, media_type="text/csv; charset=utf-8", headers=_download_name("csv")
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gravl.catalog.models import Exercise
 from gravl.db import Base, UTCDateTime, utcnow
-from gravl.stats.e1rm import SetType
+from gravl.history.sets import SetType
 
 SourceType = Literal["program", "custom", "swap", "recommendation", "freestyle", "import"]
 

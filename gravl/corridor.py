@@ -1,0 +1,165 @@
+"""The request corridor: every request, and every CLI command, is one unit of work.
+
+caller → unit of work → service → pure core → cache (docs/architecture.md). A route runs in a
+``CorridorRoute`` (``gravl.web.routing.WebRoute`` is one too), which opens a ``UnitOfWork``
+before the dependencies resolve and ends it after the handler returns, before the response is
+sent. The unit of work
+
+- opens its session on first use, so a request answered from the cache after reading the
+  caller's row opens no transaction (on PostgreSQL that row comes straight from the driver
+  connection, outside any transaction: no BEGIN, no COMMIT);
+- commits once, when the handler succeeds (or when a ``GravlError`` asks for its work to be
+  kept), and rolls back otherwise, also when a write answers with an error page;
+- maps the database being unreachable to ``Unavailable`` (503 with Retry-After), here alone;
+- runs the claim on the lifter's data version (``gravl.auth.lifter``) as the first statement of
+  every request that writes the lifter's training data, so writes of one lifter take their
+  locks in one order and every cache keyed by that version goes stale in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from sqlalchemy import Select, Update
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from gravl.cache import Caches
+from gravl.db import Database, is_outage
+from gravl.errors import GravlError, Unavailable
+
+log = structlog.get_logger("gravl.corridor")
+OUTAGE_MESSAGE = "the database is unavailable, try again shortly"
+
+
+class UnitOfWork:
+    """One request's (or one command's) database work, committed once."""
+
+    __slots__ = ("_database", "caches", "claimed", "session")
+
+    def __init__(self, database: Database, caches: Caches) -> None:
+        self._database = database
+        self.caches = caches
+        self.claimed = False  # whether this work writes a lifter's training data
+        # Cheap to create: the session checks out a connection on its first statement.
+        self.session: AsyncSession = database.sessionmaker()
+
+    async def claim(self, statement: Update, params: Mapping[str, Any]) -> Any | None:
+        """Run the UPDATE … RETURNING that replaces a lifter's data version; its row or None.
+
+        Only ``gravl.auth.lifter`` calls this: it is how a writing request names its lifter.
+        """
+        if self.session.in_transaction():
+            raise RuntimeError("a lifter's data version is claimed before any other statement")
+        self.claimed = True
+        return (await self.session.execute(statement, params)).first()
+
+    async def read_row(self, statement: Select[Any], params: Mapping[str, Any]) -> Any | None:
+        """One row of a small read, the first of a request (who the caller is)."""
+        if not self._database.postgres or self.session.in_transaction():
+            return (await self.session.execute(statement, params)).first()
+        # An ORM statement costs a BEGIN and a COMMIT round trip besides the query and about
+        # four times its Python time (docs/PERFORMANCE.md); this read needs neither.
+        sql, names = _driver_sql(statement, self._database)
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None  # a checked-out connection
+        try:
+            return await driver.fetchrow(sql, *(params[n] for n in names))
+        except Exception as exc:
+            if is_outage(exc):
+                # As SQLAlchemy does on a disconnect: every connection of this pool generation
+                # may share the fault, so the next checkouts open new ones.
+                self._database.engine.sync_engine.pool._invalidate(raw, exc)
+            raise
+
+
+_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = {}
+
+
+def _driver_sql(statement: Select[Any], database: Database) -> tuple[str, tuple[str, ...]]:
+    """The statement as the driver's SQL, with its parameter names in order (compiled once)."""
+    key = (id(statement), database.engine.dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=database.engine.dialect)
+        found = _COMPILED[key] = (compiled.string, tuple(compiled.positiontup or ()))
+    return found
+
+
+@asynccontextmanager
+async def unit_of_work(
+    database: Database, caches: Caches | None = None
+) -> AsyncIterator[UnitOfWork]:
+    """Run a block as one unit of work: commit when it succeeds, roll back when it fails.
+    Without the app's caches (a CLI command, a streamed body) it has caches of its own."""
+    work = UnitOfWork(database, caches if caches is not None else Caches())
+    session = work.session
+    try:
+        try:
+            yield work
+        except GravlError as exc:
+            if exc.commit and session.in_transaction():
+                await session.commit()
+            raise
+        if session.in_transaction():
+            await session.commit()
+    except BaseException as exc:
+        if session.in_transaction():
+            try:
+                await session.rollback()
+            except Exception as failed:
+                if not is_outage(failed):
+                    raise
+        if is_outage(exc):
+            log.warning("database unavailable", error=type(exc).__name__)
+            raise Unavailable(OUTAGE_MESSAGE) from exc
+        raise
+
+
+class CorridorRoute(APIRoute):
+    """A route whose request is one unit of work (``request.state.work``)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            state = request.app.state
+            async with unit_of_work(state.database, state.caches) as work:
+                request.state.work = work
+                response = await handler(request)
+                if work.claimed and response.status_code >= 400 and work.session.in_transaction():
+                    # A write answered with an error (a form shown again with its mistakes)
+                    # keeps nothing, not even its claim on the lifter.
+                    await work.session.rollback()
+                return response
+
+        return handle
+
+
+# The dependencies below are ``async def`` although they never await: FastAPI runs a plain
+# ``def`` dependency in a worker thread, a thread hop on every request.
+async def _work(request: Request) -> UnitOfWork:
+    work: UnitOfWork = request.state.work
+    return work
+
+
+async def _session(request: Request) -> AsyncSession:
+    work: UnitOfWork = request.state.work
+    return work.session
+
+
+async def _caches(request: Request) -> Caches:
+    work: UnitOfWork = request.state.work
+    return work.caches
+
+
+WorkDep = Annotated[UnitOfWork, Depends(_work)]
+SessionDep = Annotated[AsyncSession, Depends(_session)]
+CachesDep = Annotated[Caches, Depends(_caches)]

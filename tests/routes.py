@@ -1,0 +1,33 @@
+"""The app's routes as the tests walk them: full path, the route, and what it depends on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from gravl.app import create_app
+from gravl.config import Settings
+
+
+def app_routes(settings: Settings) -> list[tuple[str, APIRoute]]:
+    """Every API route of the app with its full path (included routers resolve lazily, so each
+    is read from its effective context)."""
+    found = []
+    for route in create_app(settings).routes:
+        expand = getattr(route, "effective_route_contexts", None)
+        for context in expand() if expand else [route]:
+            original = getattr(context, "original_route", context)
+            if isinstance(original, APIRoute):
+                found.append((context.path, original))
+    return found
+
+
+def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    """Every dependency a route resolves, however deep."""
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from dependency_calls(dependency)

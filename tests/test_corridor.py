@@ -1,0 +1,127 @@
+"""The request corridor: every route is a unit of work, and every write of a lifter claims them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from gravl.auth.lifter import current_lifter, optional_lifter, writing_lifter
+from gravl.auth.models import User
+from gravl.cache import Caches
+from gravl.config import Settings
+from gravl.corridor import CorridorRoute, unit_of_work
+from gravl.db import Database
+from gravl.errors import Conflict, Unavailable
+from gravl.web.session import optional_web_lifter, web_lifter, writing_web_lifter
+from tests.routes import app_routes, dependency_calls
+
+# Routes outside the corridor: they touch no lifter's data (readiness opens its own probe).
+OUTSIDE = {"/api/health", "/api/ready", "/docs", "/openapi.json"}
+# Writes that act for a lifter without changing their training data: a session's end, or the
+# end of the account (after which nothing of it is read again).
+NOT_TRAINING_DATA = {
+    ("POST", "/api/auth/logout"),
+    ("DELETE", "/api/me"),
+    ("POST", "/signout"),
+}
+READERS = {current_lifter, optional_lifter, web_lifter, optional_web_lifter}
+WRITERS = {writing_lifter, writing_web_lifter}
+
+
+def test_every_route_runs_in_a_unit_of_work(settings: Settings) -> None:
+    routes = app_routes(settings)
+    assert len(routes) > 60
+    outside = {path for path, r in routes if not isinstance(r, CorridorRoute)}
+    assert outside <= OUTSIDE
+
+
+def test_every_write_for_a_lifter_claims_them(settings: Settings) -> None:
+    """A route that changes something for a signed-in lifter names them with a writing
+    dependency (which claims their data version first), unless it is one of the few writes
+    that leave the training data alone; reads never claim."""
+    claiming, reading_writes = set(), set()
+    for path, route in app_routes(settings):
+        calls = set(dependency_calls(route.dependant))
+        for method in route.methods - {"HEAD"}:
+            key = (method, path)
+            if calls & WRITERS:
+                assert method != "GET", key
+                assert not calls & READERS, key
+                claiming.add(key)
+            elif calls & READERS and method != "GET":
+                reading_writes.add(key)
+    assert reading_writes == NOT_TRAINING_DATA
+    # API and web alike (the API's are each shown to change the version in tests/auth/).
+    assert ("POST", "/api/logs") in claiming and ("POST", "/log") in claiming
+    assert len(claiming) == 23
+
+
+def _count_named(settings: Settings, name: str) -> int:
+    async def count() -> int:
+        database = Database(settings)
+        try:
+            async with database.sessionmaker() as session:
+                rows = await session.scalars(select(User.id).where(User.display_name == name))
+                return len(rows.all())
+        finally:
+            await database.dispose()
+
+    return asyncio.run(count())
+
+
+def _rename_all(settings: Settings, name: str, then: BaseException | None) -> None:
+    async def run() -> None:
+        database = Database(settings)
+        try:
+            async with unit_of_work(database, Caches()) as work:
+                await work.session.execute(update(User).values(display_name=name))
+                if then is not None:
+                    raise then
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+@pytest.fixture
+def database(settings: Settings, lifter: object) -> Settings:
+    """The settings of a database with one lifter in it."""
+    return settings
+
+
+def test_a_unit_of_work_commits_once_it_succeeds(database: Settings) -> None:
+    _rename_all(database, "kept", None)
+    assert _count_named(database, "kept") == 1
+
+
+def test_a_failed_unit_of_work_writes_nothing(database: Settings) -> None:
+    with pytest.raises(ValueError):
+        _rename_all(database, "lost", ValueError("boom"))
+    with pytest.raises(Conflict):
+        _rename_all(database, "lost", Conflict("no"))
+    assert _count_named(database, "lost") == 0
+
+
+def test_an_error_that_asks_to_keep_its_work_commits_it(database: Settings) -> None:
+    with pytest.raises(Conflict):
+        _rename_all(database, "recorded", Conflict("refused, but noted", commit=True))
+    assert _count_named(database, "recorded") == 1
+
+
+def test_the_database_being_down_is_unavailable_not_an_error(database: Settings) -> None:
+    down = OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+    with pytest.raises(Unavailable) as raised:
+        _rename_all(database, "down", down)
+    assert raised.value.status == 503 and raised.value.retry_after
+    with pytest.raises(Unavailable):
+        _rename_all(database, "down", ConnectionResetError("reset by peer"))
+    # No statement: opening the connection failed (the database was dropped, say).
+    with pytest.raises(Unavailable):
+        _rename_all(database, "down", DBAPIError(None, None, Exception("no such database")))
+    # A statement the database refused is a bug to report, not an outage.
+    with pytest.raises(DBAPIError):
+        _rename_all(database, "down", DBAPIError("SELECT x", {}, Exception("no column x")))
+    assert _count_named(database, "down") == 0
