@@ -49,6 +49,8 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # The callers' one-row reads (gravl.corridor): on PostgreSQL a few connections of their own.
+    db_read_pool_size: int = 4
 
     @model_validator(mode="before")
     @classmethod

@@ -6,8 +6,8 @@ before the dependencies resolve and ends it after the handler returns, before th
 sent. The unit of work
 
 - opens its session on first use, so a request answered from the cache after reading the
-  caller's row opens no transaction (on PostgreSQL that row comes straight from the driver
-  connection, outside any transaction: no BEGIN, no COMMIT);
+  caller's row opens no session at all (on PostgreSQL that row comes from a few asyncpg
+  connections of the database's own, ``Database.read_pool``: no BEGIN, no COMMIT);
 - commits once, when the handler succeeds (or when a ``GravlError`` asks for its work to be
   kept), and rolls back otherwise, also when a write answers with an error page;
 - maps the database being unreachable to ``Unavailable`` (503 with Retry-After), here alone;
@@ -40,43 +40,77 @@ OUTAGE_MESSAGE = "the database is unavailable, try again shortly"
 class UnitOfWork:
     """One request's (or one command's) database work, committed once."""
 
-    __slots__ = ("_database", "caches", "claimed", "session")
+    __slots__ = ("_database", "_session", "caches", "claimed")
 
     def __init__(self, database: Database, caches: Caches) -> None:
         self._database = database
+        self._session: AsyncSession | None = None
         self.caches = caches
         self.claimed = False  # whether this work writes a lifter's training data
-        # Cheap to create: the session checks out a connection on its first statement.
-        self.session: AsyncSession = database.sessionmaker()
+
+    @property
+    def session(self) -> AsyncSession:
+        """The work's session, made on first use (it checks out a connection on its first
+        statement): a read answered from the caches makes none."""
+        if self._session is None:
+            self._session = self._database.sessionmaker()
+        return self._session
+
+    def _open(self) -> bool:
+        return self._session is not None and self._session.in_transaction()
+
+    async def succeed(self, *, keep: bool = True) -> None:
+        """Commit what was done (or, ``keep=False``, discard it)."""
+        if self._open():
+            assert self._session is not None
+            await (self._session.commit() if keep else self._session.rollback())
+
+    async def fail(self, error: BaseException) -> BaseException:
+        """End work that raised ``error``: keep what a ``GravlError`` asks to keep, roll back
+        the rest. Returns what to raise instead: ``Unavailable`` when the database is down."""
+        if isinstance(error, GravlError) and error.commit and self._open():
+            try:
+                await self.succeed()
+                return error
+            except Exception as failed:
+                error = failed
+        if self._open():
+            assert self._session is not None
+            try:
+                await self._session.rollback()
+            except Exception as failed:
+                if not is_outage(failed):
+                    return failed
+        if is_outage(error):
+            log.warning("database unavailable", error=type(error).__name__)
+            return Unavailable(OUTAGE_MESSAGE)
+        return error
 
     async def claim(self, statement: Update, params: Mapping[str, Any]) -> Any | None:
         """Run the UPDATE … RETURNING that replaces a lifter's data version; its row or None.
 
         Only ``gravl.auth.lifter`` calls this: it is how a writing request names its lifter.
         """
-        if self.session.in_transaction():
+        if self._open():
             raise RuntimeError("a lifter's data version is claimed before any other statement")
         self.claimed = True
         return (await self.session.execute(statement, params)).first()
 
     async def read_row(self, statement: Select[Any], params: Mapping[str, Any]) -> Any | None:
         """One row of a small read, the first of a request (who the caller is)."""
-        if not self._database.postgres or self.session.in_transaction():
+        if not self._database.postgres or self._open():
             return (await self.session.execute(statement, params)).first()
         # An ORM statement costs a BEGIN and a COMMIT round trip besides the query and about
-        # four times its Python time (docs/PERFORMANCE.md); this read needs neither.
+        # four times its Python time (docs/PERFORMANCE.md); this read needs neither, and a
+        # request answered from the cache needs no session at all.
         sql, names = _driver_sql(statement, self._database)
-        connection = await self.session.connection()
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None  # a checked-out connection
+        pool = await self._database.read_pool()
         try:
-            return await driver.fetchrow(sql, *(params[n] for n in names))
+            return await pool.fetchrow(sql, *(params[n] for n in names))
         except Exception as exc:
             if is_outage(exc):
-                # As SQLAlchemy does on a disconnect: every connection of this pool generation
-                # may share the fault, so the next checkouts open new ones.
-                self._database.engine.sync_engine.pool._invalidate(raw, exc)
+                # Every pooled connection may share the fault: the next use opens new ones.
+                await pool.expire_connections()
             raise
 
 
@@ -100,27 +134,14 @@ async def unit_of_work(
     """Run a block as one unit of work: commit when it succeeds, roll back when it fails.
     Without the app's caches (a CLI command, a streamed body) it has caches of its own."""
     work = UnitOfWork(database, caches if caches is not None else Caches())
-    session = work.session
     try:
-        try:
-            yield work
-        except GravlError as exc:
-            if exc.commit and session.in_transaction():
-                await session.commit()
-            raise
-        if session.in_transaction():
-            await session.commit()
+        yield work
+        await work.succeed()
     except BaseException as exc:
-        if session.in_transaction():
-            try:
-                await session.rollback()
-            except Exception as failed:
-                if not is_outage(failed):
-                    raise
-        if is_outage(exc):
-            log.warning("database unavailable", error=type(exc).__name__)
-            raise Unavailable(OUTAGE_MESSAGE) from exc
-        raise
+        instead = await work.fail(exc)
+        if instead is exc:
+            raise
+        raise instead from exc
 
 
 class CorridorRoute(APIRoute):
@@ -130,15 +151,20 @@ class CorridorRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            # unit_of_work() spelled out: this runs on every request.
             state = request.app.state
-            async with unit_of_work(state.database, state.caches) as work:
-                request.state.work = work
+            work = request.state.work = UnitOfWork(state.database, state.caches)
+            try:
                 response = await handler(request)
-                if work.claimed and response.status_code >= 400 and work.session.in_transaction():
-                    # A write answered with an error (a form shown again with its mistakes)
-                    # keeps nothing, not even its claim on the lifter.
-                    await work.session.rollback()
-                return response
+                # A write answered with an error (a form shown again with its mistakes) keeps
+                # nothing, not even its claim on the lifter.
+                await work.succeed(keep=not (work.claimed and response.status_code >= 400))
+            except BaseException as exc:
+                instead = await work.fail(exc)
+                if instead is exc:
+                    raise
+                raise instead from exc
+            return response
 
         return handle
 

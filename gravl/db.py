@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -112,8 +113,28 @@ class Database:
         self.engine = create_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.postgres = self.engine.dialect.name == "postgresql"
+        self._read_pool_size = settings.db_read_pool_size
+        self._read_pool: asyncpg.Pool | None = None
+        self._read_pool_lock = asyncio.Lock()
+
+    async def read_pool(self) -> asyncpg.Pool:
+        """PostgreSQL only: a few driver connections for the one-row read that names each
+        request's caller (gravl.corridor). ``make bench`` measured it faster than the same
+        read on a connection of the engine's pool (docs/PERFORMANCE.md, the fourth round)."""
+        if self._read_pool is None:
+            async with self._read_pool_lock:
+                if self._read_pool is None:
+                    _, connect = self.engine.dialect.create_connect_args(self.engine.url)
+                    # min_size=0: opened on demand, so a worker starts while the database is down.
+                    self._read_pool = await asyncpg.create_pool(
+                        min_size=0, max_size=self._read_pool_size, **connect
+                    )
+        return self._read_pool
 
     async def dispose(self) -> None:
+        if self._read_pool is not None:
+            await self._read_pool.close()
+            self._read_pool = None
         await self.engine.dispose()
 
 

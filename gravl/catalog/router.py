@@ -20,7 +20,7 @@ from gravl.catalog.schemas import (
     ExercisePage,
     MuscleGroupOut,
 )
-from gravl.corridor import CachesDep, CorridorRoute, SessionDep
+from gravl.corridor import CorridorRoute, SessionDep, WorkDep
 from gravl.errors import ValidationFailed
 from gravl.ids import IdPath
 
@@ -41,8 +41,7 @@ async def muscle_groups(session: SessionDep) -> list[MuscleGroupOut]:
 
 @router.get("/exercises", response_model=ExercisePage)
 async def list_exercises(
-    session: SessionDep,
-    caches: CachesDep,
+    work: WorkDep,
     lifter: OptionalLifter,
     q: Annotated[str | None, Query(max_length=100, pattern="^[^\x00]*$")] = None,
     muscle: MuscleSlug = None,
@@ -52,7 +51,8 @@ async def list_exercises(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ExercisePage | Response:
     """Search the catalog (and, with a token, your custom exercises)."""
-    if lifter is None or not await _has_custom(session, caches, lifter):
+    session = work.session  # one dependency for the session and the caches (a hot read)
+    if lifter is None or not await _has_custom(session, work.caches, lifter):
         # The hot path: built-ins only, from the worker's cache, already serialised.
         page, total = await service.builtin_page(
             session=session,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from gravl.auth.lifter import CurrentLifter
 from gravl.cache import Slot
-from gravl.corridor import CachesDep, CorridorRoute, SessionDep
+from gravl.corridor import CorridorRoute, WorkDep
 from gravl.observability.metrics import RECOMMENDATIONS_SERVED
 from gravl.recommendations import service
 from gravl.recommendations.ranking import DEFAULT_RANKING, Ranking
@@ -38,8 +38,7 @@ def _ref(workout: object) -> WorkoutRef:
 
 @router.get("/smart-workout", response_model=SmartWorkoutOut)
 async def smart_workout(
-    session: SessionDep,
-    caches: CachesDep,
+    work: WorkDep,
     lifter: CurrentLifter,
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> Response:
@@ -49,6 +48,7 @@ async def smart_workout(
     says when it was computed); any write of theirs shows in the next answer.
     """
     RECOMMENDATIONS_SERVED.inc()
+    caches = work.caches  # one dependency for both: see the recovery route
     answers = caches.get(ANSWERS, lifter)
     if answers is None:
         answers = {}
@@ -56,7 +56,7 @@ async def smart_workout(
     body = answers.get(limit)
     if body is None:
         snap, ranking = await service.recommend(
-            session=session, user=lifter, caches=caches, limit=limit
+            session=work.session, user=lifter, caches=caches, limit=limit
         )
         body = answers[limit] = _render(snap, ranking)
     return Response(body, media_type="application/json")

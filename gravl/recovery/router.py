@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.cache import Slot
 from gravl.catalog.muscles import MUSCLE_NAMES
-from gravl.corridor import CachesDep, CorridorRoute, SessionDep
+from gravl.corridor import CachesDep, CorridorRoute, SessionDep, WorkDep
 from gravl.recovery import service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
@@ -38,8 +38,7 @@ def _out(report: MuscleReport) -> MuscleRecoveryOut:
 
 @router.get("/muscle-groups", response_model=RecoveryOut)
 async def muscle_groups(
-    session: SessionDep,
-    caches: CachesDep,
+    work: WorkDep,
     lifter: CurrentLifter,
     at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
 ) -> Response:
@@ -48,9 +47,13 @@ async def muscle_groups(
     Without ``at``, an answer is kept up to ten seconds while the lifter's data is unchanged
     (``computed_at`` says when it was computed); any write of theirs shows at once.
     """
+    # One dependency for the session and the caches: on this hot read each dependency costs
+    # about a tenth of everything else (docs/PERFORMANCE.md).
+    caches = work.caches
     body = caches.get(ANSWERS, lifter) if at is None else None
     if body is None:
-        body = _render(await service.snapshot(session=session, user=lifter, caches=caches, at=at))
+        snap = await service.snapshot(session=work.session, user=lifter, caches=caches, at=at)
+        body = _render(snap)
         if at is None:
             caches.put(ANSWERS, lifter, body)
     return Response(body, media_type="application/json")
