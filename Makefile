@@ -12,7 +12,10 @@ GRAVL := $(BIN)/gravl
 # Only `make run`/`make demo` see these (the tests set their own databases and ports).
 GRAVL_DATABASE_URL ?= sqlite+aiosqlite:///./var/gravl.db
 GRAVL_PORT ?= 8000
-RUN_ENV := GRAVL_DATABASE_URL='$(GRAVL_DATABASE_URL)' GRAVL_PORT='$(GRAVL_PORT)'
+# A random signing key made once and kept (mode 0600): never the published development key.
+GRAVL_SECRET_KEY_FILE ?= var/secret_key
+RUN_ENV := GRAVL_DATABASE_URL='$(GRAVL_DATABASE_URL)' GRAVL_PORT='$(GRAVL_PORT)' \
+	GRAVL_SECRET_KEY_FILE='$(GRAVL_SECRET_KEY_FILE)'
 
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
@@ -37,6 +40,7 @@ setup: $(VENV)/.synced
 
 run: setup
 	@mkdir -p var
+	$(GRAVL) secret-key --file '$(GRAVL_SECRET_KEY_FILE)'
 	$(RUN_ENV) $(GRAVL) db upgrade
 	$(RUN_ENV) $(GRAVL) seed
 	@echo "Gravl on http://127.0.0.1:$(GRAVL_PORT)  (API docs: /docs; a lived-in demo account: make demo)"
@@ -44,6 +48,7 @@ run: setup
 
 demo: setup
 	@mkdir -p var
+	$(GRAVL) secret-key --file '$(GRAVL_SECRET_KEY_FILE)'
 	$(RUN_ENV) $(GRAVL) db upgrade
 	$(RUN_ENV) $(GRAVL) seed
 	$(RUN_ENV) $(GRAVL) demo

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
+import secrets
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from gravl.cli_support import command_settings, console, with_session
 from gravl.db import Database
@@ -43,6 +47,14 @@ def serve(
     from gravl.observability.logging import configure_logging, logging_config
 
     settings = command_settings()
+    # The development key is published: anyone could sign a token for any lifter with it.
+    problem = settings.signing_key_problem()
+    if problem is not None and settings.env != "test":
+        console.print(
+            f"[red]refusing to serve: {problem} (`make run` keeps one in var/secret_key; "
+            "or point GRAVL_SECRET_KEY_FILE at a file made by `gravl secret-key --file PATH`)"
+        )
+        raise typer.Exit(2)
     configure_logging(settings.log_level)
     bind, api_port = host or settings.host, port or settings.port
     metrics_port = metrics_port or settings.metrics_port
@@ -61,6 +73,23 @@ def serve(
             proxy_headers=True,
             server_header=False,
         )
+
+
+@app.command("secret-key")
+def secret_key(
+    file: Annotated[Path, typer.Option("--file", help="Where to keep the key (mode 0600).")],
+) -> None:
+    """Create a random signing key in FILE unless it exists; never overwrites, never prints it."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: an existing key (and every session signed with it) is kept.
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        console.print(f"keeping the signing key in {escape(str(file))}")
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    console.print(f"created a signing key in {escape(str(file))}")
 
 
 @db_app.command("upgrade")
@@ -112,7 +141,6 @@ def user_create(
     ] = None,
 ) -> None:
     """Create a lifter's account."""
-    import os
 
     from pydantic import ValidationError
 

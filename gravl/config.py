@@ -68,15 +68,9 @@ class Settings(BaseSettings):
     def _refuse_weak_production_secrets(self) -> Settings:
         if self.env != "production":
             return self
-        for name in ("secret_key", "previous_secret_key"):
-            value = getattr(self, name)
-            if value is None and name == "previous_secret_key":
-                continue
-            if value == DEFAULT_SECRET_KEY or len(value) < MIN_SECRET_LENGTH:
-                raise InsecureSettingsError(
-                    f"GRAVL_{name.upper()} must be set to a random value of at least "
-                    f"{MIN_SECRET_LENGTH} characters in production"
-                )
+        problem = self.signing_key_problem()
+        if problem is not None:
+            raise InsecureSettingsError(f"{problem} in production")
         if self.database_url == DEFAULT_DATABASE_URL:
             raise InsecureSettingsError("GRAVL_DATABASE_URL must be set in production")
         password = _url_password(self.database_url)
@@ -86,6 +80,19 @@ class Settings(BaseSettings):
                 "in production"
             )
         return self
+
+    def signing_key_problem(self) -> str | None:
+        """Why a server must not sign tokens with these keys (published or short), or None."""
+        for name in ("secret_key", "previous_secret_key"):
+            value = getattr(self, name)
+            if value is None and name == "previous_secret_key":
+                continue
+            if value == DEFAULT_SECRET_KEY or len(value) < MIN_SECRET_LENGTH:
+                return (
+                    f"GRAVL_{name.upper()} must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters"
+                )
+        return None
 
     @property
     def is_sqlite(self) -> bool:

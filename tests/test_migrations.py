@@ -69,3 +69,63 @@ def test_seed_twice_changes_nothing(settings: Settings) -> None:
     # The template database was seeded already, so this is the second run.
     changed, counts = asyncio.run(run())
     assert not changed, counts
+
+
+def _sqlite_schema(url: str) -> dict[str, str]:
+    async def read() -> dict[str, str]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+                )
+                return {str(name): str(sql) for name, sql in rows.all()}
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def _count(url: str, table: str) -> int:
+    async def read() -> int:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                result = await connection.exec_driver_sql(f"SELECT count(*) FROM {table}")
+                return int(result.scalar_one())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def _public_id_tables() -> tuple[str, ...]:
+    """The tables the models declare AUTOINCREMENT on SQLite: those whose ids the API shows
+    (issue 15, finding 2); the migrated database must agree with them."""
+    import_all_models()
+    return tuple(
+        table.name
+        for table in Base.metadata.sorted_tables
+        if table.dialect_options["sqlite"].get("autoincrement")
+    )
+
+
+PUBLIC_ID_TABLES = _public_id_tables()
+
+
+def test_sqlite_tables_with_public_ids_are_autoincrement(database_url: str, backend: str) -> None:
+    """0006 rebuilds them on SQLite keeping rows and (partial) indexes; PostgreSQL is untouched."""
+    import_all_models()
+    exercises = _count(database_url, "exercises")
+    runner.downgrade(database_url, "0005")
+    if backend == "sqlite":
+        schema = _sqlite_schema(database_url)
+        assert not any("AUTOINCREMENT" in schema[table] for table in PUBLIC_ID_TABLES)
+    runner.upgrade(database_url)
+    assert set(Base.metadata.tables) <= _tables(database_url)
+    assert _count(database_url, "exercises") == exercises > 0
+    if backend == "sqlite":
+        schema = _sqlite_schema(database_url)
+        for table in PUBLIC_ID_TABLES:
+            assert "AUTOINCREMENT" in schema[table], table
+        assert "WHERE reverted_at IS NULL" in schema["uq_workout_swaps_active_day"]

@@ -17,6 +17,8 @@ def new_data_version() -> int:
 
 class User(Base):
     __tablename__ = "users"
+    # Never reuse an id on SQLite: a deleted account's token must not read the next one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
@@ -37,6 +39,7 @@ class RefreshToken(Base):
     """One issued refresh token; a ``family_id`` groups one login's rotations (a session)."""
 
     __tablename__ = "refresh_tokens"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

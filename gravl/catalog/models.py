@@ -24,6 +24,7 @@ class Exercise(Base):
     __table_args__ = (
         UniqueConstraint("slug"),
         Index("ix_exercises_owner_id_name", "owner_id", "name"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -26,6 +26,7 @@ class WorkoutLog(Base):
             "performed_at",
         ),
         UniqueConstraint("user_id", "idempotency_key"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -20,7 +20,27 @@ from gravl.errors import error_body
 log = structlog.get_logger("gravl.access")
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_UPLOAD_PATHS = ("/api/imports", "/imports")
+# The API's import and the web's import form (gravl/web/pages/transfer.py) take whole files.
+_UPLOAD_PATHS = frozenset({"/api/imports", "/import"})
+# A person in a browser gets a page, not the JSON envelope; it stands alone because the web's
+# templates need a session and a CSRF token this layer does not have.
+_TOO_LARGE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Too large · Gravl</title>
+  <link rel="stylesheet" href="/static/css/gravl.css">
+</head>
+<body>
+<main id="main" class="auth-card">
+  <h1>Too large</h1>
+  <p>What you sent is larger than the {limit_mib} MiB this page accepts.</p>
+  <p><a href="/today">Go to Today</a></p>
+</main>
+</body>
+</html>
+"""
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -76,7 +96,7 @@ class GravlMiddleware:
 
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _reject_too_large(send_with_headers, limit)
+            await _reject_too_large(send_with_headers, limit, scope["path"])
             self._finish(scope, 413, started, request_id)
             return
 
@@ -93,7 +113,7 @@ class GravlMiddleware:
                 if received > limit:
                     rejected = True
                     if not response_started:
-                        await _reject_too_large(send_with_headers, limit)
+                        await _reject_too_large(send_with_headers, limit, scope["path"])
                     return {"type": "http.disconnect"}
             return message
 
@@ -111,11 +131,18 @@ class GravlMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except Exception:
             if not rejected:
-                raise
+                # Starlette's ServerErrorMiddleware sits outside this one: answering here keeps
+                # the headers, the request id, the log line and the count on every failure.
+                log.exception("unhandled error", request_id=request_id, route=route_template(scope))
+                if response_started:  # too late for another answer: count what was sent
+                    self._finish(scope, status_holder[0], started, request_id)
+                    raise
+                await _internal_error(send_with_headers, request_id)
+                status_holder[0] = 500
         self._finish(scope, status_holder[0], started, request_id)
 
     def _limit_for(self, path: str) -> int:
-        if path.startswith(_UPLOAD_PATHS):
+        if path in _UPLOAD_PATHS:
             return self.max_upload_bytes
         return self.max_body_bytes
 
@@ -133,6 +160,7 @@ class GravlMiddleware:
             status=status,
             duration_ms=round(duration_ms, 2),
             user_id=state.get("user_id"),
+            client=_client(scope),
         )
 
 
@@ -140,6 +168,12 @@ def route_template(scope: Scope) -> str:
     """The matched path template (``/api/logs/{log_id}``), never the raw path."""
     route = scope.get("route")
     return str(route.path) if route is not None and hasattr(route, "path") else "<unmatched>"
+
+
+def _client(scope: Scope) -> str | None:
+    # uvicorn has already replaced the peer with the proxy's X-Forwarded-For (proxy_headers).
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def _request_id(scope: Scope) -> str:
@@ -162,14 +196,27 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _reject_too_large(send: Send, limit: int) -> None:
-    body = error_body("payload_too_large", f"request body exceeds {limit} bytes")
+async def _reject_too_large(send: Send, limit: int, path: str) -> None:
+    if path.startswith("/api/"):
+        body = error_body("payload_too_large", f"request body exceeds {limit} bytes")
+        await _answer(send, 413, b"application/json", body)
+        return
+    page = _TOO_LARGE_PAGE.format(limit_mib=f"{limit / (1024 * 1024):g}")
+    await _answer(send, 413, b"text/html; charset=utf-8", page.encode())
+
+
+async def _internal_error(send: Send, request_id: str) -> None:
+    message = f"internal error; quote request id {request_id} when reporting it"
+    await _answer(send, 500, b"application/json", error_body("internal", message))
+
+
+async def _answer(send: Send, status: int, content_type: bytes, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

@@ -31,6 +31,7 @@ class RecoveryCheckIn(Base):
     __tablename__ = "recovery_checkins"
     __table_args__ = (
         Index("ix_recovery_checkins_user_id_muscle_group_at", "user_id", "muscle_group", "at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -75,7 +75,10 @@ class Enrollment(Base):
     """A lifter following a program from ``start_date``; the newest unended one is active."""
 
     __tablename__ = "enrollments"
-    __table_args__ = (Index("ix_enrollments_user_id_ended_at", "user_id", "ended_at"),)
+    __table_args__ = (
+        Index("ix_enrollments_user_id_ended_at", "user_id", "ended_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -89,7 +92,10 @@ class CustomWorkout(Base):
     """A lifter's own workout template. Deleting one stamps ``deleted_at`` so logs keep it."""
 
     __tablename__ = "custom_workouts"
-    __table_args__ = (Index("ix_custom_workouts_user_id_deleted_at", "user_id", "deleted_at"),)
+    __table_args__ = (
+        Index("ix_custom_workouts_user_id_deleted_at", "user_id", "deleted_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -106,7 +112,10 @@ class CustomWorkout(Base):
 
 class CustomWorkoutExercise(Base):
     __tablename__ = "custom_workout_exercises"
-    __table_args__ = (Index("ix_custom_workout_exercises_workout", "custom_workout_id"),)
+    __table_args__ = (
+        Index("ix_custom_workout_exercises_workout", "custom_workout_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     custom_workout_id: Mapped[int] = mapped_column(
@@ -139,6 +148,7 @@ class WorkoutSwap(Base):
             sqlite_where=text("reverted_at IS NULL"),
             postgresql_where=text("reverted_at IS NULL"),
         ),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

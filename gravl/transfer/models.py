@@ -14,7 +14,10 @@ class Import(Base):
     """One completed (not dry-run) import of a lifter's history file."""
 
     __tablename__ = "imports"
-    __table_args__ = (Index("ix_imports_user_id_created_at", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_imports_user_id_created_at", "user_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -7,6 +7,7 @@ that page, so handlers stay a straight line.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -73,8 +74,11 @@ def redirect(request: Request, url: str) -> Response:
 
 
 def safe_next(target: str | None, default: str = "/today") -> str:
-    """A same-site path to go to after signing in; anything else (``//evil``, URLs) → default."""
+    """A same-site path to go to after signing in; anything else (``//evil``, URLs, control
+    characters that would split the ``HX-Redirect`` or ``Location`` header) → default."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(unicodedata.category(char) == "Cc" for char in target):
         return default
     return target
 

@@ -116,3 +116,9 @@ def test_dockerignore_sends_what_the_dockerfile_copies() -> None:
             for source in sources:
                 assert (REPO / source).exists(), source
                 assert f"!{source.rstrip('/')}" in {p.rstrip("/") for p in patterns}, source
+
+
+def test_final_stage_runs_in_production_mode() -> None:
+    """Production refuses the published key and short secrets, which a 0.0.0.0 bind needs."""
+    envs = " ".join(stages()[-1].args("ENV"))
+    assert re.search(r"\bGRAVL_ENV=production\b", envs), envs
