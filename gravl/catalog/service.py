@@ -178,6 +178,27 @@ async def get_exercise(*, session: AsyncSession, user: Lifter | None, exercise_i
     return exercise
 
 
+# Leaves room in the column (120) for a "-<n>" suffix.
+_SLUG_BASE_LENGTH = 110
+
+
+async def _free_slug(session: AsyncSession, user: Lifter, name: str) -> str:
+    """``u<owner>-<name slug>``, with -2, -3 … after it when names slug alike ("Curl!" and
+    "Curl?", or two all-emoji names). The lifter's writes queue on their claimed row, so no
+    other request takes the same slug in between."""
+    base = f"u{user.id}-{slugify(name)}"[:_SLUG_BASE_LENGTH].rstrip("-")
+    taken = set(
+        await session.scalars(
+            select(Exercise.slug).where(or_(Exercise.slug == base, Exercise.slug.like(f"{base}-%")))
+        )
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 async def create_custom_exercise(
     *, session: AsyncSession, user: Lifter, data: ExerciseIn
 ) -> Exercise:
@@ -190,7 +211,7 @@ async def create_custom_exercise(
     if duplicate is not None:
         raise Conflict(f"you already have an exercise named {data.name!r}")
     exercise = Exercise(
-        slug=f"u{user.id}-{slugify(data.name)}",
+        slug=await _free_slug(session, user, data.name),
         name=data.name,
         search_text=search_text(data.name),
         aliases=[],

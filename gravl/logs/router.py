@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -15,7 +14,15 @@ from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.ids import MAX_ID, IdPath
 from gravl.logs import service
-from gravl.logs.schemas import LogIn, LogOut, LogPage, LogPatch, SetOut, TouchedMuscleOut
+from gravl.logs.schemas import (
+    DayOrTime,
+    LogIn,
+    LogOut,
+    LogPage,
+    LogPatch,
+    SetOut,
+    TouchedMuscleOut,
+)
 from gravl.observability.metrics import LOGS_CREATED
 from gravl.recovery import service as recovery
 
@@ -99,8 +106,14 @@ async def create_log(
 async def list_logs(
     session: SessionDep,
     user: CurrentLifter,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[
+        DayOrTime | None,
+        Query(alias="from", description="a date (your day), or a time (naive: yours)"),
+    ] = None,
+    end: Annotated[
+        DayOrTime | None,
+        Query(alias="to", description="a date (through your day), or a time (naive: yours)"),
+    ] = None,
     exercise_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

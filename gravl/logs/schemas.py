@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
 from gravl.ids import Id
-from gravl.validation import InputModel
+from gravl.validation import InputModel, PastInstant
 
 MAX_SETS = 100
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = TypeAdapter(datetime)
+
+
+def _day_or_time(value: Any) -> Any:
+    # Pydantic reads "2026-11-20" as midnight and "…T00:00Z" as a date; tell them apart here,
+    # and fail once, naming the parameter rather than each member of the union.
+    if not isinstance(value, str):
+        return value
+    try:
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+        return _DATETIME.validate_python(value)
+    except (ValueError, ValidationError):
+        raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 datetime") from None
+
+
+# A bound of the log list: a day (the lifter's), a naive datetime (in their timezone) or an
+# instant; logs.service.list_bound turns it into an instant.
+DayOrTime = Annotated[datetime | date, BeforeValidator(_day_or_time)]
 
 
 class SetIn(InputModel):
@@ -42,7 +73,7 @@ class LogIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     exercise_id: Id
-    performed_at: AwareDatetime | None = None
+    performed_at: PastInstant | None = None
     sets: list[SetIn] = Field(min_length=1, max_length=MAX_SETS)
     source_type: SourceType | None = None
     workout_id: Id | None = None
@@ -56,7 +87,7 @@ class LogPatch(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     exercise_id: Id | None = None
-    performed_at: AwareDatetime | None = None
+    performed_at: PastInstant | None = None
     sets: list[SetIn] | None = Field(default=None, min_length=1, max_length=MAX_SETS)
     notes: str | None = Field(default=None, max_length=2000)
 

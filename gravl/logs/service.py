@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -31,15 +31,15 @@ from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.history.models import LogSet, WorkoutLog
+from gravl.ids import MAX_ID
 from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
 from gravl.recovery.model import MuscleState
 from gravl.stats.e1rm import summarise_sets
 from gravl.training.cache import builtin_workouts
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
+from gravl.validation import EARLIEST_INSTANT, LATEST_INSTANT, OUT_OF_RANGE, in_range
 
-# Clocks drift; a phone a little ahead must still be able to log "now".
-FUTURE_TOLERANCE = timedelta(minutes=5)
 _LOADED = (joinedload(WorkoutLog.exercise), selectinload(WorkoutLog.sets))
 
 
@@ -74,14 +74,6 @@ def _set_rows(sets: Sequence[SetIn]) -> list[LogSet]:
 def _summarise(log: WorkoutLog, sets: Sequence[LogSet]) -> None:
     """Volume and best e1RM (FORMATS.md); warm-ups count for neither."""
     log.volume_kg, log.best_e1rm_kg = summarise_sets(sets)
-
-
-def _check_time(performed_at: datetime) -> None:
-    if performed_at > utcnow() + FUTURE_TOLERANCE:
-        raise ValidationFailed(
-            "performed_at must not be more than 5 minutes in the future",
-            details=[{"field": "performed_at", "message": "is in the future"}],
-        )
 
 
 # Built once, like the recovery reads: statement construction costs more than its query.
@@ -187,7 +179,6 @@ async def create_log(
     now = utcnow()
     # In UTC, as the database hands it back: the response is built from this object.
     performed_at = (data.performed_at or now).astimezone(UTC)
-    _check_time(performed_at)
     exercise_name = await _visible_exercise_name(
         session=session, user_id=user.id, exercise_id=data.exercise_id
     )
@@ -268,28 +259,58 @@ async def get_log(*, session: AsyncSession, user: Lifter, log_id: int) -> Workou
     return log
 
 
+def list_bound(value: datetime | date, timezone: str, *, field: str, end: bool) -> datetime:
+    """A ``from``/``to`` as an instant: a date is the lifter's whole day (from its first or
+    to its last microsecond), a naive datetime is read in their timezone."""
+    instant: datetime | None = None
+    # Years outside the range are refused before any arithmetic that could overflow.
+    if EARLIEST_INSTANT.year <= value.year < LATEST_INSTANT.year:
+        if not isinstance(value, datetime):
+            day = value + timedelta(days=1) if end else value
+            instant = datetime.combine(day, time.min, ZoneInfo(timezone))
+            instant -= timedelta(microseconds=1) if end else timedelta(0)
+        else:
+            instant = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
+    if instant is None or not in_range(instant):
+        raise ValidationFailed(
+            f"{field} {OUT_OF_RANGE}", details=[{"field": field, "message": OUT_OF_RANGE}]
+        )
+    return instant
+
+
 def encode_cursor(log: WorkoutLog) -> str:
     raw = f"{log.performed_at.isoformat()}|{log.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The position a ``next_cursor`` names; anything this server could not have made is a
+    ValidationFailed on ``cursor``."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, log_id = raw.rsplit("|", 1)
-        return datetime.fromisoformat(at), int(log_id)
-    except (ValueError, UnicodeDecodeError) as exc:
+        text, log_id = raw.rsplit("|", 1)
+        at = datetime.fromisoformat(text)
+        found = at, int(log_id)
+    except (ValueError, UnicodeDecodeError):
+        found = None
+    if (
+        found is None
+        or found[0].tzinfo is None
+        or not in_range(found[0])
+        or not 1 <= found[1] <= MAX_ID
+    ):
         raise ValidationFailed(
             "cursor is not valid", details=[{"field": "cursor", "message": "is not valid"}]
-        ) from exc
+        )
+    return found
 
 
 async def list_logs(
     *,
     session: AsyncSession,
     user: Lifter,
-    start: datetime | None,
-    end: datetime | None,
+    start: datetime | date | None,
+    end: datetime | date | None,
     exercise_id: int | None,
     limit: int,
     cursor: str | None,
@@ -297,9 +318,11 @@ async def list_logs(
     """The user's logs, newest first, a page at a time."""
     query = select(WorkoutLog).where(WorkoutLog.user_id == user.id)
     if start is not None:
-        query = query.where(WorkoutLog.performed_at >= start)
+        since = list_bound(start, user.timezone, field="from", end=False)
+        query = query.where(WorkoutLog.performed_at >= since)
     if end is not None:
-        query = query.where(WorkoutLog.performed_at <= end)
+        until = list_bound(end, user.timezone, field="to", end=True)
+        query = query.where(WorkoutLog.performed_at <= until)
     if exercise_id is not None:
         query = query.where(WorkoutLog.exercise_id == exercise_id)
     if cursor:
@@ -332,7 +355,6 @@ async def update_log(
         log.exercise_id = exercise.id
         exercise_ids.add(exercise.id)
     if "performed_at" in data.model_fields_set and data.performed_at is not None:
-        _check_time(data.performed_at)
         log.performed_at = data.performed_at
     if "notes" in data.model_fields_set:
         log.notes = data.notes

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime
 
 from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.cache import Slot
@@ -16,6 +15,7 @@ from gravl.recovery import service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
 from gravl.recovery.service import Snapshot
+from gravl.validation import Instant
 
 router = APIRouter(prefix="/api/recovery", tags=["recovery"], route_class=CorridorRoute)
 
@@ -40,7 +40,9 @@ def _out(report: MuscleReport) -> MuscleRecoveryOut:
 async def muscle_groups(
     work: WorkDep,
     lifter: CurrentLifter,
-    at: Annotated[AwareDatetime | None, Query(description="any instant; default now")] = None,
+    at: Annotated[
+        Instant | None, Query(description="any instant from 1900 to 2200; default now")
+    ] = None,
 ) -> Response:
     """How recovered each of the 17 muscle groups is, and when each will be ready.
 

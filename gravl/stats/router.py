@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +11,7 @@ from gravl.corridor import CorridorRoute, SessionDep
 from gravl.ids import IdPath
 from gravl.stats import service
 from gravl.stats.schemas import HistoryDayOut, PersonalRecordOut, WeeklyVolumeOut
+from gravl.validation import Day
 
 router = APIRouter(prefix="/api/stats", tags=["progress"], route_class=CorridorRoute)
 
@@ -42,8 +42,8 @@ async def exercise_history(
     exercise_id: IdPath,
     session: SessionDep,
     user: CurrentLifter,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> list[HistoryDayOut]:
     """One row per training day of an exercise (days in your timezone), oldest first."""
     days = await service.exercise_history(

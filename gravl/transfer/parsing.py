@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gravl.history.sets import SetType
 from gravl.transfer.matching import normalise
+from gravl.validation import OUT_OF_RANGE, in_range
 
 CsvFormat = Literal["strong", "hevy", "fitnotes"]  # the apps whose CSV exports we read
 APP_NAMES: dict[CsvFormat, str] = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
@@ -330,13 +331,24 @@ class CsvTable:
             yield Row(line, fields, self)
 
 
+# The column each app keeps a set's time in (strong.py, hevy.py and fitnotes.py read it).
+TIME_COLUMNS: dict[CsvFormat, str] = {"strong": "Date", "hevy": "start_time", "fitnotes": "Date"}
+
+
 def emit_sets(
     table: CsvTable, read_row: Callable[[Row], ImportedSet | None]
 ) -> Iterator[ImportedSet]:
     """Yield the sets `read_row` makes of each row (None: not a set) until a problem appears."""
     sets = 0
+    time_column = TIME_COLUMNS[table.format] if table.format else None
     for row in table.rows():
-        imported = read_row(row)
+        try:
+            imported = read_row(row)
+        except OverflowError:  # a time zone carried a time past year 1 or 9999
+            imported = None
+            row.problem(time_column, OUT_OF_RANGE)
+        if imported is not None and not in_range(imported.performed_at):
+            row.problem(time_column, OUT_OF_RANGE)
         if imported is not None and row.ok:
             sets += 1
             if not table.problems:

@@ -47,6 +47,7 @@ from gravl.transfer.service import (
     unique_fingerprints,
     write,
 )
+from gravl.validation import nul_path
 
 ExerciseIdOf = Callable[[ExerciseRef], int]
 
@@ -70,6 +71,11 @@ async def read_document(reader: HashingReader) -> GravlExport:
         except json.JSONDecodeError as exc:
             detail = {"line": exc.lineno, "column": exc.colno, "message": exc.msg}
             raise _invalid([detail]) from None
+        where = nul_path(data)
+        if where is not None:
+            # PostgreSQL text cannot hold NUL: refused, not stripped, so nothing changes unseen.
+            message = "must not contain NUL characters"
+            raise _invalid([{"line": 1, "column": where or "document", "message": message}])
         try:
             return GravlExport.model_validate(data)
         except ValidationError as exc:

@@ -12,7 +12,7 @@ from gravl.auth.dependencies import SettingsDep
 from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.corridor import CorridorRoute, SessionDep
 from gravl.db import Database
-from gravl.errors import GravlError, PayloadTooLarge
+from gravl.errors import GravlError, PayloadTooLarge, ValidationFailed
 from gravl.observability.metrics import IMPORTS
 from gravl.transfer import export, restore, service
 from gravl.transfer.parsing import WeightUnit
@@ -43,6 +43,13 @@ async def import_history(
     """Import a Strong, Hevy, FitNotes or Gravl export; all of it or, on any error, nothing."""
     if file.size is not None and file.size > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
+    if file.filename and "\x00" in file.filename:
+        # The name is stored with the import's record and PostgreSQL text cannot hold NUL;
+        # refused rather than silently renamed.
+        raise ValidationFailed(
+            "file: the file name must not contain NUL characters",
+            details=[{"field": "file", "message": "the file name must not contain NUL characters"}],
+        )
     try:
         if format == "gravl":
             report = await restore.restore(
@@ -92,7 +99,8 @@ async def export_history(
 ) -> Response:
     """Download your whole history: JSON restores into any account, CSV opens anywhere."""
     name = f"gravl-export-{date.today().isoformat()}.{format}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    # A whole history of personal data: no cache along the way may keep it.
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     if format == "csv":
         database: Database = request.app.state.database
         # The request's unit of work ends before a streamed body is sent, so the rows are read

@@ -1,7 +1,8 @@
 """Import reports and the Gravl JSON export document (FORMATS.md, "Gravl JSON").
 
 In the document, objects refer to each other by ids local to the file (1, 2, ... in export
-order) and to built-in content by slug, so it restores into any account on any server.
+order) and to built-in content by slug, so it restores into any account on any server. Its
+instants are ``Instant``s (1900 to 2200), like those of the API.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gravl.catalog.schemas import Category, Equipment, Force, Level, Mechanic
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
 from gravl.transfer.parsing import MAX_NUMBER, CsvFormat
+from gravl.validation import Instant
 
 # The CSV exports of other apps, and Gravl's own JSON export (restored, not parsed).
 ImportFormat = Literal[CsvFormat, "gravl"]
@@ -76,7 +78,7 @@ class ExportedExercise(_Strict):
     level: Level
     primary_muscles: list[str]
     secondary_muscles: list[str]
-    created_at: AwareDatetime
+    created_at: Instant
 
 
 class ExportedWorkoutExercise(ExerciseRef):
@@ -86,16 +88,16 @@ class ExportedWorkoutExercise(ExerciseRef):
     target_reps: int = Field(ge=0)
     rest_seconds: int = Field(ge=0)
     notes: str | None
-    removed_at: AwareDatetime | None
+    removed_at: Instant | None
 
 
 class ExportedCustomWorkout(_Strict):
     id: int
     name: str = Field(min_length=1, max_length=120)
     description: str | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    deleted_at: AwareDatetime | None
+    created_at: Instant
+    updated_at: Instant
+    deleted_at: Instant | None
     exercises: list[ExportedWorkoutExercise]
 
 
@@ -111,15 +113,15 @@ class ExportedSet(_Strict):
 
 
 class ExportedLog(ExerciseRef):
-    performed_at: AwareDatetime
+    performed_at: Instant
     source_type: SourceType
     workout_slug: str | None
     custom_workout_id: int | None
     custom_workout_exercise_id: int | None
     swapped_from_slug: str | None
     notes: str | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    created_at: Instant
+    updated_at: Instant
     sets: list[ExportedSet] = Field(min_length=1)
 
 
@@ -129,17 +131,17 @@ class ExportedSwap(_Strict):
     replacement_workout_slug: str | None
     replacement_custom_workout_id: int | None
     reason: str | None
-    created_at: AwareDatetime
-    reverted_at: AwareDatetime | None
+    created_at: Instant
+    reverted_at: Instant | None
 
 
 class ExportedCheckIn(_Strict):
     muscle_group: str
     soreness: float = Field(ge=0, le=10)
-    at: AwareDatetime
+    at: Instant
     predicted_score: float
     k_after: float
-    created_at: AwareDatetime
+    created_at: Instant
 
 
 class GravlExport(_Strict):

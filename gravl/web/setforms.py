@@ -6,6 +6,7 @@ exercises. Errors are keyed ``set-<n>-<field>`` so each sits next to its input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import get_args
@@ -58,7 +59,11 @@ def rows_from_form(form: FormData) -> list[SetRow]:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    """A typed decimal; "inf", "nan" and numbers too large for a float are not numbers here."""
+    number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {text!r}")
+    return number
 
 
 def parse_rows(rows: Sequence[SetRow], units: str) -> tuple[list[SetIn], FormErrors]:

@@ -141,3 +141,23 @@ def test_weekly_volume_counts_secondary_as_half_and_never_warmups(
     for weeks in (0, 105):
         response = client.get("/api/stats/volume", params={"weeks": weeks}, headers=lifter.headers)
         assert response.status_code == 422
+
+
+def test_history_bounds_outside_the_calendar_we_keep_are_422(
+    client: TestClient, lifter: Account
+) -> None:
+    """A day past the range a client may name was a 500 (date arithmetic past year 9999)."""
+    bench = exercise_id(client, "barbell-bench-press")
+    for query in ("to=9999-12-31", "from=0001-01-01", "from=1899-12-31"):
+        response = client.get(
+            f"/api/stats/exercises/{bench}/history?{query}", headers=lifter.headers
+        )
+        assert response.status_code == 422, (query, response.text)
+        assert response.json()["error"]["details"][0]["field"] in ("from", "to")
+    assert (
+        client.get(
+            f"/api/stats/exercises/{bench}/history?from=1900-01-01&to=2199-12-31",
+            headers=lifter.headers,
+        ).status_code
+        == 200
+    )

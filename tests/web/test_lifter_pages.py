@@ -16,15 +16,6 @@ STRONG_SAMPLE = Path(__file__).parent.parent / "e2e" / "data" / "strong-sample.c
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 
 
-@pytest.fixture
-def web(client: TestClient, lifter: Account) -> TestClient:
-    response = post_form(
-        client, "/signin", "/signin", {"email": lifter.email, "password": lifter.password}
-    )
-    assert response.status_code == 303
-    return client
-
-
 def _bench_id(client: TestClient) -> int:
     found = client.get("/api/exercises", params={"q": "barbell bench press"}).json()["items"]
     return int(found[0]["id"])
