@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
 
 from gravl.auth import service
 from gravl.auth.dependencies import ClientAddress, SettingsDep
@@ -19,7 +22,43 @@ from gravl.auth.schemas import (
 )
 from gravl.corridor import CorridorRoute, SessionDep
 
-router = APIRouter(prefix="/api", tags=["auth"], route_class=CorridorRoute)
+
+class PrivateRoute(CorridorRoute):
+    """A route whose answers carry tokens or personal data: no cache may keep them (RFC 9111
+    section 5.2.2.5), whether it succeeds or fails."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except Exception as exc:
+                # Answer a client error here, as the app's handler for it would, so that it
+                # carries the header too; anything else (a 500) goes on to the app's handlers.
+                respond = _client_error_handler(request, exc)
+                if respond is None:
+                    raise
+                response = await respond(request, exc)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        return handle
+
+
+def _client_error_handler(
+    request: Request, exc: Exception
+) -> Callable[[Request, Exception], Coroutine[Any, Any, Response]] | None:
+    handlers = request.app.exception_handlers
+    for kind in type(exc).__mro__:
+        if kind is Exception:
+            return None
+        if kind in handlers:
+            return handlers[kind]  # type: ignore[no-any-return]
+    return None
+
+
+router = APIRouter(prefix="/api", tags=["auth"], route_class=PrivateRoute)
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)
@@ -69,9 +108,13 @@ async def me(session: SessionDep, lifter: CurrentLifter) -> UserOut:
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def delete_me(data: DeleteAccountIn, session: SessionDep, lifter: CurrentLifter) -> Response:
+async def delete_me(
+    data: DeleteAccountIn, session: SessionDep, settings: SettingsDep, lifter: CurrentLifter
+) -> Response:
     """Delete your account and all of its data (confirm with your password)."""
-    await service.delete_account(session=session, lifter=lifter, password=data.password)
+    await service.delete_account(
+        session=session, settings=settings, lifter=lifter, password=data.password
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -42,28 +42,35 @@ async def register(
         message="too many registrations from this address",
     )
     await record_attempt(session=session, kind="register", key=client, now=now)
-    user = await create_user(session=session, data=data)
+    try:
+        user = await create_user(session=session, data=data)
+    except Conflict as exc:
+        # A refused registration counts against the limit too, or probing which addresses
+        # have accounts would be unlimited: keep the attempt (create_user added nothing).
+        raise Conflict(exc.message, commit=True) from exc
     tokens = await _issue_tokens(session=session, settings=settings, user=user, now=now)
     return user, tokens
 
 
 async def create_user(*, session: AsyncSession, data: RegisterIn) -> User:
-    """Add an account; ``Conflict`` when the e-mail is taken (case-insensitively)."""
+    """Add an account; ``Conflict`` when the e-mail is taken (case-insensitively), having
+    added nothing to the session."""
     email = data.email.strip().lower()
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("an account with this email already exists")
     user = User(
         email=email,
-        password_hash=security.hash_password(data.password),
+        password_hash=await security.hash_password(data.password),
         display_name=data.display_name,
         units="kg",
         timezone="UTC",
         experience="intermediate",
         created_at=utcnow(),
     )
-    session.add(user)
     try:
-        await session.flush()
+        # A savepoint, so that losing the race undoes the insert alone, not the transaction.
+        async with session.begin_nested():
+            session.add(user)
     except IntegrityError as exc:  # a concurrent registration won the race
         raise Conflict("an account with this email already exists") from exc
     return user
@@ -84,6 +91,19 @@ async def login(
         now=now,
         message="too many login attempts from this address",
     )
+    await _check_login_failures(session=session, settings=settings, account=account, now=now)
+    await record_attempt(session=session, kind="login_client", key=client, now=now)
+    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+    if not await security.verify_password(user.password_hash if user else None, password):
+        await record_attempt(session=session, kind="login_failure", key=account, now=now)
+        raise Unauthorized(BAD_CREDENTIALS, commit=True)
+    assert user is not None
+    return await _issue_tokens(session=session, settings=settings, user=user, now=now)
+
+
+async def _check_login_failures(
+    *, session: AsyncSession, settings: Settings, account: str, now: datetime
+) -> None:
     await check_limit(
         session=session,
         kind="login_failure",
@@ -93,13 +113,6 @@ async def login(
         now=now,
         message="too many failed logins for this account; try again later",
     )
-    await record_attempt(session=session, kind="login_client", key=client, now=now)
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
-    if not security.verify_password(user.password_hash if user else None, password):
-        await record_attempt(session=session, kind="login_failure", key=account, now=now)
-        raise Unauthorized(BAD_CREDENTIALS, commit=True)
-    assert user is not None
-    return await _issue_tokens(session=session, settings=settings, user=user, now=now)
 
 
 async def refresh(*, session: AsyncSession, settings: Settings, refresh_token: str) -> TokenPair:
@@ -110,10 +123,22 @@ async def refresh(*, session: AsyncSession, settings: Settings, refresh_token: s
     )
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         raise Unauthorized("refresh token is invalid or expired")
-    if token.rotated_at is not None:
+    # One conditional UPDATE: of requests racing with the same token exactly one rotates it
+    # (PostgreSQL re-checks the condition once the winner commits); the rest are reuse.
+    rotated = await session.scalar(
+        update(RefreshToken)
+        .where(
+            RefreshToken.id == token.id,
+            RefreshToken.rotated_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(rotated_at=now)
+        .returning(RefreshToken.id)
+        .execution_options(synchronize_session=False)
+    )
+    if rotated is None:
         await _revoke_family(session=session, family_id=token.family_id, now=now)
         raise Unauthorized("refresh token was already used; the session is revoked", commit=True)
-    token.rotated_at = now
     user = await session.get(User, token.user_id)
     if user is None:
         raise Unauthorized("refresh token is invalid or expired")
@@ -142,11 +167,19 @@ async def logout(*, session: AsyncSession, lifter: Lifter, refresh_token: str) -
         await _revoke_family(session=session, family_id=token.family_id, now=utcnow())
 
 
-async def delete_account(*, session: AsyncSession, lifter: Lifter, password: str) -> None:
+async def delete_account(
+    *, session: AsyncSession, settings: Settings, lifter: Lifter, password: str
+) -> None:
     """Delete the account and everything in it, once the password confirms it is the owner."""
     user = await profile(session=session, lifter=lifter)
-    if not security.verify_password(user.password_hash, password):
-        raise Unauthorized("password is not correct")
+    # A password check is a login attempt: the same ledger and limit, or this route would be
+    # an unthrottled way to guess the password of a stolen access token's owner.
+    now = utcnow()
+    account = _account_key(user.email)
+    await _check_login_failures(session=session, settings=settings, account=account, now=now)
+    if not await security.verify_password(user.password_hash, password):
+        await record_attempt(session=session, kind="login_failure", key=account, now=now)
+        raise Unauthorized("password is not correct", commit=True)
     await session.delete(user)
     await session.flush()
 

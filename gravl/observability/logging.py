@@ -30,13 +30,22 @@ _SECRET_KEY_PARTS = (
     "api_key",
     "credential",
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# \w is Unicode-aware: internationalised addresses (ñandú@ejemplo.es, 用户@例子.广告) too.
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 # Every JWT starts with base64url('{"'), i.e. "eyJ", then has three dot-separated segments.
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# The PHC string of a password hash: $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>.
+_ARGON2 = re.compile(r"\$argon2[a-z]*\$[A-Za-z0-9=,$+/]*")
+# gravl.auth.security.new_refresh_token: its prefix, then 32 random bytes in base64url (spelt
+# here again because plumbing does not import auth; tests/observability/test_redaction.py
+# redacts a token that function made).
+REFRESH_TOKEN_PREFIX = "grt_"
+_REFRESH_TOKEN = re.compile(REFRESH_TOKEN_PREFIX + r"[A-Za-z0-9_-]+")
 
 
 def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
-    """Replace secret-named fields, e-mail addresses and JWTs anywhere in the event."""
+    """Replace secret-named fields, e-mail addresses, JWTs, password hashes and refresh tokens
+    anywhere in the event."""
     _redact_mapping(event_dict)
     return event_dict
 
@@ -53,11 +62,15 @@ def _redact_mapping(mapping: MutableMapping[str, Any]) -> MutableMapping[str, An
 
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
-        # The substring tests keep the common case (no "@", no "eyJ") free of regex work.
+        # The substring tests keep the common case (none of the markers) free of regex work.
         if "@" in value:
             value = _EMAIL.sub(REDACTED, value)
         if "eyJ" in value:
             value = _JWT.sub(REDACTED, value)
+        if "$argon2" in value:
+            value = _ARGON2.sub(REDACTED, value)
+        if REFRESH_TOKEN_PREFIX in value:
+            value = _REFRESH_TOKEN.sub(REDACTED, value)
         return value
     if isinstance(value, dict):
         return _redact_mapping(dict(value))

@@ -130,7 +130,8 @@ async def import_file(
 
 def _download_name(extension: str) -> dict[str, str]:
     name = f"gravl-export-{date.today().isoformat()}.{extension}"
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    # A whole history of personal data: no cache along the way may keep it.
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
 @router.get("/export.json")
