@@ -40,11 +40,12 @@ OUTAGE_MESSAGE = "the database is unavailable, try again shortly"
 class UnitOfWork:
     """One request's (or one command's) database work, committed once."""
 
-    __slots__ = ("_database", "_session", "caches", "claimed")
+    __slots__ = ("_database", "_session", "_writes", "caches", "claimed")
 
-    def __init__(self, database: Database, caches: Caches) -> None:
+    def __init__(self, database: Database, caches: Caches, *, writes: bool = True) -> None:
         self._database = database
         self._session: AsyncSession | None = None
+        self._writes = writes  # may write anything at all (SQLite then locks up front)
         self.caches = caches
         self.claimed = False  # whether this work writes a lifter's training data
 
@@ -53,7 +54,9 @@ class UnitOfWork:
         """The work's session, made on first use (it checks out a connection on its first
         statement): a read answered from the caches makes none."""
         if self._session is None:
-            self._session = self._database.sessionmaker()
+            database = self._database
+            make = database.writer_sessionmaker if self._writes else database.sessionmaker
+            self._session = make()
         return self._session
 
     def _open(self) -> bool:
@@ -129,11 +132,12 @@ def _driver_sql(statement: Select[Any], database: Database) -> tuple[str, tuple[
 
 @asynccontextmanager
 async def unit_of_work(
-    database: Database, caches: Caches | None = None
+    database: Database, caches: Caches | None = None, *, writes: bool = True
 ) -> AsyncIterator[UnitOfWork]:
     """Run a block as one unit of work: commit when it succeeds, roll back when it fails.
-    Without the app's caches (a CLI command, a streamed body) it has caches of its own."""
-    work = UnitOfWork(database, caches if caches is not None else Caches())
+    Without the app's caches (a CLI command, a streamed body) it has caches of its own; work
+    that only reads says so (``writes=False``) and takes no write lock on SQLite."""
+    work = UnitOfWork(database, caches if caches is not None else Caches(), writes=writes)
     try:
         yield work
         await work.succeed()
@@ -142,6 +146,10 @@ async def unit_of_work(
         if instead is exc:
             raise
         raise instead from exc
+
+
+# Requests that never write (RFC 9110's safe methods): their work reads without a write lock.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CorridorRoute(APIRoute):
@@ -153,7 +161,8 @@ class CorridorRoute(APIRoute):
         async def handle(request: Request) -> Response:
             # unit_of_work() spelled out: this runs on every request.
             state = request.app.state
-            work = request.state.work = UnitOfWork(state.database, state.caches)
+            writes = request.method not in _SAFE_METHODS
+            work = request.state.work = UnitOfWork(state.database, state.caches, writes=writes)
             try:
                 response = await handler(request)
                 # A write answered with an error (a form shown again with its mistakes) keeps

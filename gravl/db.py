@@ -71,12 +71,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
         )
-    engine = create_async_engine(settings.database_url, **kwargs)
+    # Tracebacks name the statement, not its values: they can be e-mails, hashes, tokens.
+    engine = create_async_engine(settings.database_url, hide_parameters=True, **kwargs)
     event.listen(engine.sync_engine, "handle_error", _refused_connection_is_disconnect)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+# The execution option that marks a session's work as possibly writing (SQLite: BEGIN IMMEDIATE).
+WRITES_OPTION = "gravl_writes"
 
 
 # PostgreSQL's "cannot_connect_now" (it is starting up, shutting down or recovering).
@@ -92,8 +97,12 @@ def _refused_connection_is_disconnect(context: ExceptionContext) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     # With the driver's own transaction handling off (below), SQLAlchemy emits BEGIN itself, so
-    # SAVEPOINTs (used for idempotent inserts) behave as on PostgreSQL.
-    connection.exec_driver_sql("BEGIN")
+    # SAVEPOINTs (used for idempotent inserts) behave as on PostgreSQL. A deferred BEGIN that
+    # reads and then writes is refused at once (SQLITE_BUSY, no busy wait) when another writer
+    # committed in between; work that may write takes the write lock up front instead and waits
+    # its turn for up to the busy timeout.
+    immediate = connection.get_execution_options().get(WRITES_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -112,6 +121,10 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # For work that may write: on SQLite it takes the write lock when it begins.
+        self.writer_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(**{WRITES_OPTION: True}), expire_on_commit=False
+        )
         self.postgres = self.engine.dialect.name == "postgresql"
         self._read_pool_size = settings.db_read_pool_size
         self._read_pool: asyncpg.Pool | None = None

@@ -252,7 +252,7 @@ async def export_csv(*, database: Database, user_id: int) -> AsyncIterator[str]:
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue()
     after: tuple[datetime, int] | None = None
-    async with unit_of_work(database) as work:
+    async with unit_of_work(database, writes=False) as work:
         session = work.session
         while True:
             query = (
