@@ -64,13 +64,13 @@ def as_lifter(
             raise typer.Exit(1)
         return await work(unit.session, lifter)
 
-    return asyncio.run(_run(for_lifter))
+    return asyncio.run(_run(for_lifter, writes=writes))
 
 
-async def _run(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+async def _run(work: Callable[[UnitOfWork], Awaitable[T]], *, writes: bool = True) -> T:
     database = Database(command_settings())
     try:
-        async with unit_of_work(database, Caches()) as unit:
+        async with unit_of_work(database, Caches(), writes=writes) as unit:
             return await work(unit)
     finally:
         await database.dispose()
