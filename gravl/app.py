@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gravl.auth.router import router as auth_router
 from gravl.auth.tokens import TokenCache
@@ -93,4 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hsts=settings.hsts,
         observe=observe_request,
     )
+    # Outermost: the client address and scheme every other layer sees come from it, and only
+    # a trusted proxy may set them (GRAVL_TRUSTED_PROXIES).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

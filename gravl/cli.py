@@ -70,7 +70,8 @@ def serve(
             log_level="warning",
             log_config=logging_config(settings.log_level),
             access_log=False,
-            proxy_headers=True,
+            # The app applies the proxy headers itself, from GRAVL_TRUSTED_PROXIES.
+            proxy_headers=False,
             server_header=False,
         )
 

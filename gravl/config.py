@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     login_per_minute: int = 30
     register_per_hour: int = 20
 
+    # The proxies whose X-Forwarded-For / -Proto Gravl believes (comma-separated addresses or
+    # CIDR networks): behind an ingress, its pods' network; otherwise every client would share
+    # the ingress's address and its rate-limit buckets.
+    trusted_proxies: str = "127.0.0.1"
+
     db_pool_size: int = 10
     db_max_overflow: int = 10
     # The callers' one-row reads (gravl.corridor): on PostgreSQL a few connections of their own.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,9 @@ def test_settings_configmap_carries_the_app_settings(objects: list[Obj]) -> None
     assert settings["GRAVL_HSTS"] == "true"
     assert settings["GRAVL_METRICS_PORT"] == "3001"
     assert settings["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/metrics"
+    # Behind the ingress, clients are told apart by X-Forwarded-For from the pod network only.
+    trusted = [ip_network(n.strip()) for n in settings["GRAVL_TRUSTED_PROXIES"].split(",")]
+    assert trusted and all(n.is_private for n in trusted)
     for name in ("DATABASE_URL", "SECRET_KEY", "PREVIOUS_SECRET_KEY"):
         assert settings[f"GRAVL_{name}_FILE"].startswith("/run/secrets/gravl/")
     deployment = one(objects, "Deployment", "gravl-backend")
