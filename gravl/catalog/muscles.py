@@ -1,8 +1,8 @@
 """The 17 muscle groups (slugs shared with free-exercise-db) and their recovery times.
 
-``recovery_hours`` is T_m of ../shared/RECOVERY.md: the time a reference session (ten hard sets)
-takes to recover to 90% (chest 72 h after McLester 2003, Korak 2015 and Ferreira 2017; the
-other groups scaled by size as in RECOVERY.md). The recovery model's default constants read
+``recovery_hours`` is T_m of the recovery model (docs/recovery.md): the time a reference
+session (ten hard sets) takes to recover to 90% (chest 72 h after McLester 2003, Korak 2015 and
+Ferreira 2017; the other groups scaled by size). The recovery model's default constants read
 them from here, so the hours the API shows are the hours the model uses.
 """
 
