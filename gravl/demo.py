@@ -46,24 +46,25 @@ async def create_demo(*, database: Database, today: date | None = None) -> tuple
     """
     caches = Caches()
     async with unit_of_work(database, caches) as work:
-        exists = await work.session.scalar(select(User.id).where(User.email == DEMO_EMAIL))
-        if exists is None:
+        user_id = await work.session.scalar(select(User.id).where(User.email == DEMO_EMAIL))
+        if user_id is None:
             await create_user(
                 session=work.session,
                 data=RegisterIn(
                     email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo Lifter"
                 ),
             )
-    async with unit_of_work(database, caches) as work:
-        lifter = await lifter_by_email(work, DEMO_EMAIL, writes=True)
-        assert lifter is not None  # created above
-        logged = await work.session.scalar(
-            select(WorkoutLog.id).where(WorkoutLog.user_id == lifter.id).limit(1)
+        logged = user_id is not None and await work.session.scalar(
+            select(WorkoutLog.id).where(WorkoutLog.user_id == user_id).limit(1)
         )
-        if logged is not None:
-            return lifter, False
-        await _history(session=work.session, user=lifter, today=today or local_today(lifter))
-        return lifter, True
+    # Only a history to write claims the lifter; one already there is left as it is.
+    fill = not logged
+    async with unit_of_work(database, caches, writes=fill) as work:
+        lifter = await lifter_by_email(work, DEMO_EMAIL, writes=fill)
+        assert lifter is not None  # created above
+        if fill:
+            await _history(session=work.session, user=lifter, today=today or local_today(lifter))
+        return lifter, fill
 
 
 async def _history(*, session: AsyncSession, user: Lifter, today: date) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-log = structlog.get_logger("gravl.errors")
 
 
 class ErrorInfo(BaseModel):
@@ -186,16 +183,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    request_id = request.scope.get("state", {}).get("request_id", "")
-    log.error("unhandled error", exc_info=exc, request_id=request_id)
-    return error_response(
-        500, "internal", f"internal error; quote request id {request_id} when reporting it"
-    )
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GravlError, _gravl_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from gravl.auth import service
 from gravl.auth.dependencies import ClientAddress, SettingsDep
@@ -22,43 +19,7 @@ from gravl.auth.schemas import (
 )
 from gravl.corridor import CorridorRoute, SessionDep
 
-
-class PrivateRoute(CorridorRoute):
-    """A route whose answers carry tokens or personal data: no cache may keep them (RFC 9111
-    section 5.2.2.5), whether it succeeds or fails."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            try:
-                response = await handler(request)
-            except Exception as exc:
-                # Answer a client error here, as the app's handler for it would, so that it
-                # carries the header too; anything else (a 500) goes on to the app's handlers.
-                respond = _client_error_handler(request, exc)
-                if respond is None:
-                    raise
-                response = await respond(request, exc)
-            response.headers["Cache-Control"] = "no-store"
-            return response
-
-        return handle
-
-
-def _client_error_handler(
-    request: Request, exc: Exception
-) -> Callable[[Request, Exception], Coroutine[Any, Any, Response]] | None:
-    handlers = request.app.exception_handlers
-    for kind in type(exc).__mro__:
-        if kind is Exception:
-            return None
-        if kind in handlers:
-            return handlers[kind]  # type: ignore[no-any-return]
-    return None
-
-
-router = APIRouter(prefix="/api", tags=["auth"], route_class=PrivateRoute)
+router = APIRouter(prefix="/api", tags=["auth"], route_class=CorridorRoute)
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=RegisterOut)

@@ -19,6 +19,7 @@ from gravl.errors import error_body
 
 log = structlog.get_logger("gravl.access")
 
+_NO_STORE = (b"cache-control", b"no-store")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # The API's import and the web's import form (gravl/web/pages/transfer.py) take whole files.
 _UPLOAD_PATHS = frozenset({"/api/imports", "/import"})
@@ -87,6 +88,9 @@ class GravlMiddleware:
         limit = self._limit_for(scope["path"])
         status_holder = [500]
         extra_headers = [*self.security_headers, (b"x-request-id", request_id.encode())]
+        if scope["path"].startswith("/api/"):
+            # API answers carry tokens and personal data (pages say so themselves, on render).
+            extra_headers.append(_NO_STORE)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -171,7 +175,7 @@ def route_template(scope: Scope) -> str:
 
 
 def _client(scope: Scope) -> str | None:
-    # uvicorn has already replaced the peer with the proxy's X-Forwarded-For (proxy_headers).
+    # The proxy-header middleware outside this one has put a trusted proxy's X-Forwarded-For here.
     client = scope.get("client")
     return str(client[0]) if client else None
 

@@ -99,8 +99,7 @@ async def export_history(
 ) -> Response:
     """Download your whole history: JSON restores into any account, CSV opens anywhere."""
     name = f"gravl-export-{date.today().isoformat()}.{format}"
-    # A whole history of personal data: no cache along the way may keep it.
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
         database: Database = request.app.state.database
         # The request's unit of work ends before a streamed body is sent, so the rows are read
