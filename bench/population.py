@@ -164,6 +164,11 @@ SET_COLUMNS = [
 ]
 
 
+def session_of(user_id: int) -> str:
+    """The id of the bench lifter's one session (gravl.auth.sessions)."""
+    return f"{user_id:032x}"
+
+
 async def populate(
     url: str, *, lifters: int = 200, years: int = 1, veteran_years: int = 5, seed: int = 9
 ) -> Population:
@@ -189,6 +194,24 @@ async def populate(
                 "SELECT id, email FROM users WHERE email = ANY($1)", emails
             )
         }
+        # Each lifter is signed in once: the benchmark's tokens name these sessions.
+        await connection.copy_records_to_table(
+            "auth_sessions",
+            records=[
+                (session_of(i), i, "api", "127.0.0.1", "bench", now, now, now + timedelta(days=90))
+                for i in ids.values()
+            ],
+            columns=[
+                "id",
+                "user_id",
+                "kind",
+                "client",
+                "user_agent",
+                "created_at",
+                "last_used_at",
+                "expires_at",
+            ],
+        )
         spans = [years * 365] * lifters + [veteran_years * 365, 7]
         first_log = (await connection.fetchval("SELECT coalesce(max(id), 0) FROM workout_logs")) + 1
         writer = _Writer(first_log, rng)

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: the gravl package and the test helpers
 
-from bench.population import Population, populate  # noqa: E402
+from bench.population import Population, populate, session_of  # noqa: E402
 from gravl.auth.security import create_access_token  # noqa: E402
 from gravl.config import Settings  # noqa: E402
 from tests.ops.live_server import (  # noqa: E402
@@ -112,7 +112,8 @@ def wrk(server: LiveServer, endpoint: Endpoint, seconds: int, tokens: Path, bodi
 
 def write_tokens(path: Path, user_ids: list[int]) -> Path:
     settings = Settings(env="test", database_url="sqlite+aiosqlite://", secret_key=LIVE_SECRET)
-    path.write_text("\n".join(create_access_token(settings, i) for i in user_ids) + "\n")
+    tokens = (create_access_token(settings, i, session_of(i)) for i in user_ids)
+    path.write_text("\n".join(tokens) + "\n")
     return path
 
 

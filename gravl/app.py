@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gravl.auth.router import router as auth_router
+from gravl.auth.sessions import Touches
 from gravl.auth.tokens import TokenCache
 from gravl.cache import Caches
 from gravl.catalog.router import router as catalog_router
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.token_cache = TokenCache(settings)
+    app.state.session_touches = Touches(settings.session_touch_s)
     app.state.migration_head = head_revision()
     install_error_handlers(app)
     for router in (

@@ -147,7 +147,7 @@ def user_create(
 
     from gravl.auth.schemas import RegisterIn
     from gravl.auth.service import create_user
-    from gravl.errors import GravlError
+    from gravl.errors import GravlError, ValidationFailed
 
     secret = password or os.environ.get("GRAVL_NEW_PASSWORD") or getpass.getpass("Password: ")
     try:
@@ -155,6 +155,9 @@ def user_create(
         user = with_session(lambda session: create_user(session=session, data=data))
     except ValidationError as exc:
         console.print(f"[red]invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+        raise typer.Exit(2) from exc
+    except ValidationFailed as exc:  # a short or common password
+        console.print(f"[red]invalid: {exc.message}")
         raise typer.Exit(2) from exc
     except GravlError as exc:
         console.print(f"[red]{exc.message}")

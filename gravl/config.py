@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET_KEY
     previous_secret_key: str | None = None
     access_token_ttl_s: int = Field(default=900, ge=60)
+    # A session (one sign-in) ends after this long unused (its idle timeout; each refresh token
+    # lives as long) and, however busy, after its absolute lifetime (docs/security.md).
     refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=300)
+    session_lifetime_s: int = Field(default=90 * 24 * 3600, ge=300)
+    # How stale a session's "last used" may grow before a request writes it again.
+    session_touch_s: int = Field(default=300, ge=0)
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -42,6 +47,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
 
+    # Wrong passwords (or codes) for one account before it locks, and the longest lock: the
+    # lock starts at a minute and doubles with each further failure (gravl.auth.lockout).
     login_max_failures: int = 5
     login_window_s: int = 900
     login_per_minute: int = 30

@@ -99,6 +99,19 @@ class UnitOfWork:
         self.claimed = True
         return (await self.session.execute(statement, params)).first()
 
+    async def write_aside(self, statement: Update, params: Mapping[str, Any]) -> None:
+        """A small bookkeeping write (a session's last use) that reading requests make too.
+
+        Work that may write runs it in its own transaction (on SQLite it already holds the
+        write lock, which a second connection would wait for in vain); reading work commits it
+        apart at once, so the read keeps needing no write lock.
+        """
+        if self._writes:
+            await self.session.execute(statement, params)
+            return
+        async with unit_of_work(self._database) as aside:
+            await aside.session.execute(statement, params)
+
     async def read_row(self, statement: Select[Any], params: Mapping[str, Any]) -> Any | None:
         """One row of a small read, the first of a request (who the caller is)."""
         if not self._database.postgres or self._open():

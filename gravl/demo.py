@@ -24,7 +24,8 @@ from gravl.training.models import Program, Workout, WorkoutExercise, WorkoutSwap
 from gravl.training.schedule import enroll, local_today, program_day
 
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "gravl-demo-lifter"  # printed by `gravl demo`; the command refuses production
+# Printed by `gravl demo`, which refuses production; it passes the rule for new passwords.
+DEMO_PASSWORD = "heavy-plates-every-monday"
 DEMO_PROGRAM = "full-body-3x"
 WEEKS = 8
 # Starting loads by equipment (kg), before each exercise's own progression.

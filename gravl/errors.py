@@ -16,6 +16,8 @@ class ErrorInfo(BaseModel):
     code: str
     message: str
     details: list[dict[str, Any]] | None = None
+    # Only with code "mfa_required": the token to redeem at POST /api/auth/mfa.
+    mfa_token: str | None = None
 
 
 class ErrorEnvelope(BaseModel):
@@ -46,6 +48,7 @@ class GravlError(Exception):
     status = 400
     code = "bad_request"
     retry_after: int | None = None  # seconds, sent as Retry-After when set
+    extra: dict[str, Any] | None = None  # more fields of the error object
 
     def __init__(
         self, message: str, *, details: list[dict[str, Any]] | None = None, commit: bool = False
@@ -65,6 +68,17 @@ class ValidationFailed(GravlError):
 class Unauthorized(GravlError):
     status = 401
     code = "unauthorized"
+
+
+class MfaRequired(Unauthorized):
+    """The password was right and the account asks for a second factor: the client redeems
+    ``mfa_token`` with a code at ``POST /api/auth/mfa``."""
+
+    code = "mfa_required"
+
+    def __init__(self, mfa_token: str, *, commit: bool = False) -> None:
+        super().__init__("enter the code from your authenticator app", commit=commit)
+        self.extra = {"mfa_token": mfa_token}
 
 
 class NotFound(GravlError):
@@ -114,10 +128,17 @@ _STATUS_CODES = {
 }
 
 
-def _envelope(code: str, message: str, details: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _envelope(
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         error["details"] = details
+    if extra:
+        error.update(extra)
     return {"error": error}
 
 
@@ -131,8 +152,11 @@ def error_response(
     message: str,
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(_envelope(code, message, details), status_code=status, headers=headers)
+    return JSONResponse(
+        _envelope(code, message, details, extra), status_code=status, headers=headers
+    )
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -161,7 +185,7 @@ def validation_details(errors: Any) -> list[dict[str, Any]]:
 async def _gravl_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GravlError)
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers, exc.extra)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
@@ -157,7 +158,14 @@ class Account:
         self.password = password
         self.access_token: str = body["access_token"]
         self.refresh_token: str = body["refresh_token"]
+        self.device_token: str = body["device_token"]
         self.headers = {"Authorization": f"Bearer {self.access_token}"}
+
+    @property
+    def session_id(self) -> str:
+        """The session (sign-in) the access token belongs to: its ``sid`` claim."""
+        claims = jwt.decode(self.access_token, options={"verify_signature": False})
+        return str(claims["sid"])
 
 
 @pytest.fixture

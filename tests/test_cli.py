@@ -120,11 +120,11 @@ def test_a_server_on_the_key_file_rejects_tokens_signed_with_the_published_key(
     assert settings.secret_key == path.read_text().strip()
     published = Settings(env="test", database_url=database_url, secret_key=DEFAULT_SECRET_KEY)
     with TestClient(create_app(settings)) as client:
-        Account(client, "first@example.com")
-        forged = create_access_token(published, 1)
+        first = Account(client, "first@example.com")
+        forged = create_access_token(published, first.id, first.session_id)
         response = client.get("/api/me", headers={"Authorization": f"Bearer {forged}"})
         assert response.status_code == 401
-        genuine = create_access_token(settings, 1)
+        genuine = create_access_token(settings, first.id, first.session_id)
         assert (
             client.get("/api/me", headers={"Authorization": f"Bearer {genuine}"}).status_code == 200
         )

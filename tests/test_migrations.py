@@ -120,7 +120,9 @@ def test_sqlite_tables_with_public_ids_are_autoincrement(database_url: str, back
     runner.downgrade(database_url, "0005")
     if backend == "sqlite":
         schema = _sqlite_schema(database_url)
-        assert not any("AUTOINCREMENT" in schema[table] for table in PUBLIC_ID_TABLES)
+        assert not any(
+            "AUTOINCREMENT" in schema[table] for table in PUBLIC_ID_TABLES if table in schema
+        )
     runner.upgrade(database_url)
     assert set(Base.metadata.tables) <= _tables(database_url)
     assert _count(database_url, "exercises") == exercises > 0

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 
 from gravl.auth.security import create_access_token
+from gravl.auth.totp import code_at
 from gravl.config import Settings
 from tests.conftest import Account
 from tests.factories import custom_workout, enroll, exercise_id, log
@@ -76,6 +78,34 @@ def _swap(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"swap_id": response.json()["id"]}
 
 
+def _second_session(client: TestClient, owner: Account) -> dict[str, Any]:
+    """Another sign-in of the owner's, to be revoked."""
+    response = client.post(
+        "/api/auth/login", json={"email": owner.email, "password": owner.password}
+    )
+    assert response.status_code == 200
+    claims = jwt.decode(response.json()["access_token"], options={"verify_signature": False})
+    return {"session_id": claims["sid"]}
+
+
+def _totp_enrolment(client: TestClient, owner: Account) -> dict[str, Any]:
+    response = client.post("/api/me/mfa/totp", headers=owner.headers)
+    assert response.status_code == 201
+    return {"secret": response.json()["secret"]}
+
+
+def _totp_on(client: TestClient, owner: Account) -> dict[str, Any]:
+    """Two-factor on; a recovery code to turn it off with (no TOTP step is spent twice)."""
+    secret = _totp_enrolment(client, owner)["secret"]
+    response = client.post(
+        "/api/me/mfa/totp/confirm",
+        json={"code": code_at(secret, datetime.now(UTC))},
+        headers=owner.headers,
+    )
+    assert response.status_code == 200
+    return {"recovery_code": response.json()["recovery_codes"][0]}
+
+
 def _custom_body(client: TestClient) -> dict[str, Any]:
     return {
         "name": "Matrix",
@@ -112,6 +142,35 @@ ROUTES: list[Route] = [
         body=lambda c, lifter, ids: {"refresh_token": lifter.refresh_token},
     ),
     Route("GET", "/api/me", "authenticated"),
+    Route("POST", "/api/auth/mfa", "public"),
+    Route("GET", "/api/me/sessions", "authenticated"),
+    Route("DELETE", "/api/me/sessions", "authenticated"),
+    Route("DELETE", "/api/me/sessions/{session_id}", "owned", setup=_second_session),
+    Route(
+        "POST",
+        "/api/me/password",
+        "authenticated",
+        body=lambda c, lifter, ids: {
+            "current_password": lifter.password,
+            "new_password": lifter.password,
+        },
+    ),
+    Route("POST", "/api/me/mfa/totp", "authenticated"),
+    Route(
+        "POST",
+        "/api/me/mfa/totp/confirm",
+        "authenticated",
+        setup=_totp_enrolment,
+        body=lambda c, lifter, ids: {"code": code_at(ids["secret"], datetime.now(UTC))},
+    ),
+    Route(
+        "DELETE",
+        "/api/me/mfa/totp",
+        "authenticated",
+        setup=_totp_on,
+        body=lambda c, lifter, ids: {"password": lifter.password, "code": ids["recovery_code"]},
+    ),
+    Route("GET", "/api/me/security-events", "authenticated"),
     Route("PATCH", "/api/me", "authenticated", body=lambda c, lifter, ids: {"units": "lb"}),
     Route(
         "DELETE",
@@ -255,7 +314,11 @@ def test_matrix_covers_every_route(client: TestClient) -> None:
 def stale_callers(client: TestClient, settings: Settings) -> dict[str, Account]:
     """A token that expired and a token whose account was deleted (both validly signed)."""
     expired = Account(client, "expired@example.com")
-    token = create_access_token(settings, expired.id, now=datetime.now(UTC) - timedelta(hours=1))
+    # Signed for a real session of the account, an hour ago: only the expiry is wrong.
+    session_id = expired.session_id
+    token = create_access_token(
+        settings, expired.id, session_id, now=datetime.now(UTC) - timedelta(hours=1)
+    )
     expired.headers = {"Authorization": f"Bearer {token}"}
     deleted = Account(client, "deleted@example.com")
     response = client.request(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from gravl.auth.sessions import Client
 from gravl.config import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
@@ -40,3 +41,11 @@ async def client_address(request: Request) -> str:
 
 
 ClientAddress = Annotated[str, Depends(client_address)]
+
+
+async def client_info(request: Request) -> Client:
+    """The client's address and user agent, as sessions and security events record them."""
+    return Client.of(await client_address(request), request.headers.get("user-agent"))
+
+
+ClientDep = Annotated[Client, Depends(client_info)]

@@ -18,13 +18,27 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, Select, Table, Update, bindparam, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    Update,
+    bindparam,
+    literal_column,
+    null,
+    select,
+    update,
+)
+from sqlalchemy import cast as cast_
 
 from gravl.auth.dependencies import Credentials
-from gravl.auth.models import RefreshToken, User, new_data_version
+from gravl.auth.models import User, new_data_version
 from gravl.auth.schemas import Experience
 from gravl.auth.security import hash_token
+from gravl.auth.sessions import SESSIONS, live_columns, live_params, touch
 from gravl.auth.tokens import TokenCache
+from gravl.config import Settings
 from gravl.corridor import UnitOfWork
 from gravl.db import utcnow
 from gravl.errors import Unauthorized
@@ -44,10 +58,11 @@ class Lifter:
     # The request writes this lifter's training data: caches neither serve nor keep values
     # for it, since what it reads may be its own uncommitted work.
     writing: bool = False
+    # The sign-in the request came with (gravl.auth.sessions); None for the command line.
+    session_id: str | None = None
 
 
 _USERS = cast(Table, User.__table__)
-_TOKENS = cast(Table, RefreshToken.__table__)
 _COLUMNS = (
     _USERS.c.id,
     _USERS.c.email,
@@ -59,29 +74,46 @@ _COLUMNS = (
 )
 
 
-def _statements(user_id: ColumnElement[Any]) -> tuple[Select[Any], Update]:
-    """Reading and claiming the lifter whose id ``user_id`` gives, built once, bound per use."""
+def _statements(
+    user_id: ColumnElement[Any], session_id: ColumnElement[Any]
+) -> tuple[Select[Any], Update]:
+    """Reading and claiming the lifter whose id ``user_id`` gives, with the id of the session
+    the request belongs to; built once, bound per use."""
     where = _USERS.c.id == user_id
+    returned = (*_COLUMNS, session_id.label("session_id"))
     claim = (
-        update(_USERS).where(where).values(data_version=bindparam("version")).returning(*_COLUMNS)
+        update(_USERS).where(where).values(data_version=bindparam("version")).returning(*returned)
     )
-    return select(*_COLUMNS).where(where), claim
+    return select(*returned).where(where), claim
 
 
-_BY_ID = _statements(bindparam("user_id"))
-# A web session is a live (unrevoked, unrotated, unexpired) refresh token the cookie carries.
-_BY_SESSION = _statements(
-    select(_TOKENS.c.user_id)
+_BY_ID = _statements(bindparam("user_id"), null())
+# A bearer token names its lifter and its session; both must match a live session.
+_BY_TOKEN = _statements(
+    select(SESSIONS.c.user_id)
     .where(
-        _TOKENS.c.token_hash == bindparam("token_hash"),
-        _TOKENS.c.revoked_at.is_(None),
-        _TOKENS.c.rotated_at.is_(None),
-        _TOKENS.c.expires_at > bindparam("now", type_=RefreshToken.expires_at.type),
+        SESSIONS.c.id == bindparam("sid"),
+        SESSIONS.c.user_id == bindparam("user_id"),
+        *live_columns(SESSIONS),
     )
-    .scalar_subquery()
+    .scalar_subquery(),
+    cast_(bindparam("sid"), String(32)),
+)
+# A web session cookie is a secret whose hash a live web session keeps.
+_BY_WEB = _statements(
+    select(SESSIONS.c.user_id)
+    .where(
+        SESSIONS.c.secret_hash == bindparam("secret_hash"),
+        SESSIONS.c.kind == literal_column("'web'"),  # inline: the statement is compiled once
+        *live_columns(SESSIONS),
+    )
+    .scalar_subquery(),
+    select(SESSIONS.c.id)
+    .where(SESSIONS.c.secret_hash == bindparam("secret_hash"))
+    .scalar_subquery(),
 )
 _BY_EMAIL = _statements(
-    select(_USERS.c.id).where(_USERS.c.email == bindparam("by_email")).scalar_subquery()
+    select(_USERS.c.id).where(_USERS.c.email == bindparam("by_email")).scalar_subquery(), null()
 )
 
 
@@ -99,20 +131,41 @@ async def _lifter(
         row = await work.read_row(read, params)
     if row is None:
         return None
-    id_, email, display_name, experience, timezone, units, data_version = row
-    return Lifter(id_, email, display_name, experience, timezone, units, data_version, writes)
+    id_, email, display_name, experience, timezone, units, data_version, session_id = row
+    return Lifter(
+        id_, email, display_name, experience, timezone, units, data_version, writes, session_id
+    )
 
 
 async def lifter_by_id(work: UnitOfWork, user_id: int, *, writes: bool) -> Lifter | None:
     return await _lifter(work, _BY_ID, {"user_id": user_id}, writes=writes)
 
 
-async def lifter_by_session(
-    work: UnitOfWork, session_token: str, *, writes: bool, now: datetime | None = None
+async def lifter_by_token(
+    work: UnitOfWork,
+    settings: Settings,
+    user_id: int,
+    session_id: str,
+    *,
+    writes: bool,
+    now: datetime | None = None,
 ) -> Lifter | None:
-    """The lifter whose live web session ``session_token`` is (the cookie's refresh token)."""
-    params = {"token_hash": hash_token(session_token), "now": now or utcnow()}
-    return await _lifter(work, _BY_SESSION, params, writes=writes)
+    """The lifter an access token names, while the session it names lives."""
+    params = {"user_id": user_id, "sid": session_id, **live_params(now or utcnow(), settings)}
+    return await _lifter(work, _BY_TOKEN, params, writes=writes)
+
+
+async def lifter_by_session(
+    work: UnitOfWork,
+    settings: Settings,
+    session_token: str,
+    *,
+    writes: bool,
+    now: datetime | None = None,
+) -> Lifter | None:
+    """The lifter whose live web session ``session_token`` is (the cookie's secret)."""
+    params = {"secret_hash": hash_token(session_token), **live_params(now or utcnow(), settings)}
+    return await _lifter(work, _BY_WEB, params, writes=writes)
 
 
 async def lifter_by_email(work: UnitOfWork, email: str, *, writes: bool) -> Lifter | None:
@@ -120,21 +173,30 @@ async def lifter_by_email(work: UnitOfWork, email: str, *, writes: bool) -> Lift
     return await _lifter(work, _BY_EMAIL, {"by_email": email.strip().lower()}, writes=writes)
 
 
+async def touch_session(request: Request, lifter: Lifter) -> None:
+    """Note the caller's session as used (at most every ``session_touch_s`` per worker)."""
+    if lifter.session_id is not None:
+        state = request.app.state
+        await touch(request.state.work, state.session_touches, lifter.session_id, utcnow())
+
+
 async def _by_token(request: Request, credentials: Credentials, *, writes: bool) -> Lifter | None:
-    """The bearer token's lifter; None without a token. An invalid or expired token, or one
-    whose account is gone, is a 401."""
+    """The bearer token's lifter; None without a token. An invalid or expired token, one whose
+    session has ended or whose account is gone, is a 401."""
     if credentials is None:
         return None
-    tokens: TokenCache = request.app.state.token_cache
-    user_id = tokens.user_id(credentials.credentials)
+    state = request.app.state
+    tokens: TokenCache = state.token_cache
+    claims = tokens.claims(credentials.credentials)
     lifter = (
-        await lifter_by_id(request.state.work, user_id, writes=writes)
-        if user_id is not None
+        await lifter_by_token(request.state.work, state.settings, *claims, writes=writes)
+        if claims is not None
         else None
     )
     if lifter is None:
         raise Unauthorized("access token is invalid or expired")
     request.state.user_id = lifter.id
+    await touch_session(request, lifter)
     return lifter
 
 

@@ -1,4 +1,5 @@
-"""Users, their refresh tokens, and the abuse-limit ledger."""
+"""Users, their sessions and refresh tokens, two-factor state, security events and the
+abuse-limit ledger."""
 
 from __future__ import annotations
 
@@ -33,10 +34,73 @@ class User(Base):
     data_version: Mapped[int] = mapped_column(
         BigInteger, default=new_data_version, server_default="0"
     )
+    # TOTP two-factor (gravl.auth.mfa): the base32 secret once enrolment starts, the moment it
+    # was confirmed (on from then), and the last 30-second step a code was accepted for, so no
+    # code is ever accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class AuthSession(Base):
+    """One sign-in (API or web): its id is carried by every token it issues and checked on
+    every request, so ending the session ends its access tokens at once (gravl.auth.sessions)."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, public
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # api | web
+    # A web session's cookie, hashed (API sessions hold refresh tokens instead).
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the absolute lifetime
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for a TOTP code when the authenticator is lost."""
+
+    __tablename__ = "mfa_recovery_codes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(80))  # salt$sha256
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SecurityEvent(Base):
+    """Something that happened to an account's security, kept for its owner to see
+    (``GET /api/me/security-events``); every event is also a log line and a counter sample."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (
+        Index("ix_security_events_user_id_id", "user_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    client: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200))
+    session_id: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(200))
 
 
 class RefreshToken(Base):
-    """One issued refresh token; a ``family_id`` groups one login's rotations (a session)."""
+    """One issued refresh token; ``family_id`` is the id of the API session (``AuthSession``)
+    whose rotations it belongs to."""
 
     __tablename__ = "refresh_tokens"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -58,6 +122,8 @@ class AuthAttempt(Base):
     __table_args__ = (Index("ix_auth_attempts_kind_key_at", "kind", "key", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(24))  # login_failure | login_client | register
-    key: Mapped[str] = mapped_column(String(320))  # an account e-mail hash or a client address
+    # login_failure | device_failure | login_client | register | mfa_redeemed
+    kind: Mapped[str] = mapped_column(String(24))
+    # an account e-mail hash, a device id or a client address
+    key: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

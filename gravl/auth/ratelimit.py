@@ -38,6 +38,14 @@ async def check_limit(
         raise RateLimited(message, retry_after=retry_after)
 
 
+async def count_attempts(*, session: AsyncSession, kind: str, key: str) -> int:
+    """How many attempts of ``kind`` the ledger holds for ``key`` (within its retention)."""
+    count = await session.scalar(
+        select(func.count()).where(AuthAttempt.kind == kind, AuthAttempt.key == key)
+    )
+    return int(count or 0)
+
+
 async def record_attempt(*, session: AsyncSession, kind: str, key: str, now: datetime) -> None:
     session.add(AuthAttempt(kind=kind, key=key, created_at=now))
     await session.execute(delete(AuthAttempt).where(AuthAttempt.created_at < now - _RETENTION))

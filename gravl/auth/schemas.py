@@ -16,17 +16,85 @@ Experience = Literal["beginner", "intermediate", "advanced"]
 
 class RegisterIn(InputModel):
     email: EmailStr
-    password: str = Field(min_length=8, max_length=1024)
+    # At least 12 characters and not a common one: checked by gravl.auth.passwords.
+    password: str = Field(max_length=1024)
     display_name: str | None = Field(default=None, max_length=100)
 
 
 class LoginIn(InputModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
+    # Returned by an earlier sign-in on this client: lets it past the account's lock.
+    device_token: str | None = Field(default=None, max_length=200)
+
+
+class MfaLoginIn(InputModel):
+    mfa_token: str = Field(min_length=1, max_length=1024)
+    code: str = Field(min_length=1, max_length=32)
+    device_token: str | None = Field(default=None, max_length=200)
 
 
 class RefreshIn(InputModel):
     refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class LogoutIn(InputModel):
+    refresh_token: str | None = Field(default=None, max_length=512)
+
+
+class PasswordChangeIn(InputModel):
+    # An empty password is a mistake, not a guess: 422, and not counted towards the lock.
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class CodeIn(InputModel):
+    code: str = Field(min_length=1, max_length=32)
+
+
+class MfaDisableIn(InputModel):
+    password: str = Field(min_length=1, max_length=1024)
+    code: str = Field(min_length=1, max_length=32)
+
+
+class TotpEnrolmentOut(BaseModel):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str]
+
+
+class SessionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: Literal["api", "web"]
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    client: str
+    user_agent: str
+    current: bool = False
+
+
+class SecurityEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    event: str
+    created_at: datetime
+    client: str
+    user_agent: str
+    session_id: str | None
+    detail: str | None
+
+
+class SecurityEventPage(BaseModel):
+    items: list[SecurityEventOut]
+    next_before: int | None
 
 
 class DeleteAccountIn(InputModel):
@@ -43,6 +111,7 @@ class UserOut(BaseModel):
     timezone: str
     experience: Experience
     created_at: datetime
+    mfa_enabled: bool = False
 
 
 class TokenPair(BaseModel):
@@ -50,6 +119,8 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
+    # Send it with later sign-ins from this client (gravl.auth.lockout); absent on refresh.
+    device_token: str | None = None
 
 
 class RegisterOut(TokenPair):

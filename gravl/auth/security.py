@@ -56,10 +56,15 @@ def signing_keys(settings: Settings) -> dict[str, str]:
     return keys
 
 
-def create_access_token(settings: Settings, user_id: int, now: datetime | None = None) -> str:
+def create_access_token(
+    settings: Settings, user_id: int, session_id: str, now: datetime | None = None
+) -> str:
+    """A short-lived token for ``user_id`` within the session ``session_id`` (claim ``sid``):
+    it is honoured only while that session lives (gravl.auth.lifter)."""
     issued = now or datetime.now(UTC)
     claims = {
         "sub": str(user_id),
+        "sid": session_id,
         "type": "access",
         "iat": int(issued.timestamp()),
         "exp": int((issued + timedelta(seconds=settings.access_token_ttl_s)).timestamp()),
@@ -72,14 +77,9 @@ def create_access_token(settings: Settings, user_id: int, now: datetime | None =
     )
 
 
-def decode_access_token(settings: Settings, token: str) -> int | None:
-    """The user id an access token names, or None when it is invalid, expired or unknown-key."""
-    claims = decode_access_claims(settings, token)
-    return None if claims is None else claims[0]
-
-
-def decode_access_claims(settings: Settings, token: str) -> tuple[int, int] | None:
-    """The user id and expiry (epoch seconds) of a valid access token, else None."""
+def decode_access_claims(settings: Settings, token: str) -> tuple[int, str, int] | None:
+    """The user id, session id and expiry (epoch seconds) of a valid access token, else None
+    (tokens from before sessions, without ``sid``, are no longer valid)."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         key = signing_keys(settings).get(str(kid))
@@ -91,8 +91,45 @@ def decode_access_claims(settings: Settings, token: str) -> tuple[int, int] | No
     if claims.get("type") != "access":
         return None
     try:
-        return int(claims["sub"]), int(claims["exp"])
+        user_id, session_id, expires = int(claims["sub"]), claims["sid"], int(claims["exp"])
     except (KeyError, TypeError, ValueError):
+        return None
+    return (user_id, session_id, expires) if isinstance(session_id, str) else None
+
+
+MFA_TOKEN_TTL_S = 300
+
+
+def create_mfa_token(settings: Settings, user_id: int, kind: str, now: datetime) -> str:
+    """Proof that the password was right, redeemable with a second factor for five minutes."""
+    claims = {
+        "sub": str(user_id),
+        "type": "mfa",
+        "knd": kind,
+        "jti": secrets.token_hex(12),
+        "iat": int(now.timestamp()),
+        "exp": int(now.timestamp()) + MFA_TOKEN_TTL_S,
+    }
+    return jwt.encode(
+        claims,
+        settings.secret_key,
+        algorithm=_ALGORITHM,
+        headers={"kid": key_id(settings.secret_key)},
+    )
+
+
+def decode_mfa_token(settings: Settings, token: str) -> tuple[int, str, str] | None:
+    """The user id, session kind (api/web) and token id of a valid, unexpired MFA token."""
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = signing_keys(settings).get(str(kid))
+        if key is None:
+            return None
+        claims = jwt.decode(token, key, algorithms=[_ALGORITHM], options={"require": ["exp"]})
+        if claims.get("type") != "mfa" or claims.get("knd") not in ("api", "web"):
+            return None
+        return int(claims["sub"]), str(claims["knd"]), str(claims["jti"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         return None
 
 

@@ -19,10 +19,10 @@ class TokenCache:
     def __init__(self, settings: Settings, max_entries: int = 20_000) -> None:
         self._settings = settings
         self._max_entries = max_entries
-        self._claims: dict[str, tuple[int, int]] = {}
+        self._claims: dict[str, tuple[int, str, int]] = {}
 
-    def user_id(self, token: str) -> int | None:
-        """The user id a valid, unexpired access token names, else None."""
+    def claims(self, token: str) -> tuple[int, str] | None:
+        """The user id and session id a valid, unexpired access token names, else None."""
         claims = self._claims.get(token)
         if claims is None:
             claims = decode_access_claims(self._settings, token)
@@ -31,6 +31,6 @@ class TokenCache:
             if len(self._claims) >= self._max_entries:
                 del self._claims[next(iter(self._claims))]  # the oldest remembered
             self._claims[token] = claims
-        user_id, expires = claims
+        user_id, session_id, expires = claims
         # jwt.decode's own rule: expired once now reaches exp.
-        return user_id if time.time() < expires else None
+        return (user_id, session_id) if time.time() < expires else None

@@ -44,6 +44,11 @@ RECOMMENDATIONS_SERVED = Counter(
 )
 SWAPS = Counter("gravl_swaps_total", "Exercise swaps applied or reverted.", ["action"])
 IMPORTS = Counter("gravl_imports_total", "Workout-history imports.", ["format", "result"])
+SECURITY_EVENTS = Counter(
+    "gravl_security_events_total",
+    "Security events (sign-ins, failures, lockouts, revocations …) by type (gravl.auth.events).",
+    ["event"],
+)
 for _action in ("swap", "revert"):
     SWAPS.labels(_action)  # both series exist from the start, so rate() has a zero baseline
 

@@ -13,7 +13,7 @@ from tests.conftest import Account
 def test_register_returns_user_and_tokens(client: TestClient) -> None:
     response = client.post(
         "/api/auth/register",
-        json={"email": "Ada@Example.com", "password": "long enough", "display_name": "Ada"},
+        json={"email": "Ada@Example.com", "password": "long enough pass", "display_name": "Ada"},
     )
     assert response.status_code == 201
     body = response.json()
@@ -33,14 +33,16 @@ def test_register_duplicate_email_is_conflict_case_insensitively(
     client: TestClient, lifter: Account
 ) -> None:
     response = client.post(
-        "/api/auth/register", json={"email": "ADA@example.COM", "password": "another one"}
+        "/api/auth/register", json={"email": "ADA@example.COM", "password": "another one here"}
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
 
 
 def test_register_rejects_bad_email_and_short_password(client: TestClient) -> None:
-    bad_email = client.post("/api/auth/register", json={"email": "nope", "password": "long enough"})
+    bad_email = client.post(
+        "/api/auth/register", json={"email": "nope", "password": "long enough pass"}
+    )
     assert bad_email.status_code == 422
     assert bad_email.json()["error"]["details"][0]["field"] == "email"
     short = client.post("/api/auth/register", json={"email": "a@example.com", "password": "short"})
@@ -51,7 +53,13 @@ def test_register_rejects_bad_email_and_short_password(client: TestClient) -> No
 def test_login_success_and_uniform_failure_message(client: TestClient, lifter: Account) -> None:
     ok = client.post("/api/auth/login", json={"email": lifter.email, "password": lifter.password})
     assert ok.status_code == 200
-    assert set(ok.json()) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(ok.json()) == {
+        "access_token",
+        "refresh_token",
+        "token_type",
+        "expires_in",
+        "device_token",
+    }
     wrong_password = client.post("/api/auth/login", json={"email": lifter.email, "password": "x"})
     unknown_email = client.post(
         "/api/auth/login", json={"email": "nobody@example.com", "password": "x"}
@@ -101,12 +109,13 @@ def test_registrations_per_client_are_limited(settings: Settings) -> None:
     with TestClient(create_app(tight)) as client:
         statuses = [
             client.post(
-                "/api/auth/register", json={"email": f"u{i}@example.com", "password": "long enough"}
+                "/api/auth/register",
+                json={"email": f"u{i}@example.com", "password": "long enough pass"},
             ).status_code
             for i in range(3)
         ]
         retry_after = client.post(
-            "/api/auth/register", json={"email": "late@example.com", "password": "long enough"}
+            "/api/auth/register", json={"email": "late@example.com", "password": "long enough pass"}
         ).headers.get("Retry-After")
     assert statuses == [201, 201, 429]
     assert retry_after is not None and int(retry_after) > 0
@@ -203,7 +212,7 @@ def test_patch_me_rejects_bad_values(client: TestClient, lifter: Account) -> Non
 def test_protected_routes_need_a_valid_token(client: TestClient, settings: Settings) -> None:
     assert client.get("/api/me").status_code == 401
     assert client.get("/api/me", headers={"Authorization": "Bearer junk"}).status_code == 401
-    expired = create_access_token(settings, 1, now=datetime.now(UTC) - timedelta(hours=2))
+    expired = create_access_token(settings, 1, "0" * 32, now=datetime.now(UTC) - timedelta(hours=2))
     response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"

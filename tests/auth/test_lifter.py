@@ -24,7 +24,17 @@ from tests.test_ownership import ROUTES, Route, _call
 
 # Writes that are not the lifter's training data: the session's own bookkeeping, or the end of
 # the account (after which no token of it authenticates).
-NOT_TRAINING_DATA = {("POST", "/api/auth/logout"), ("DELETE", "/api/me")}
+# Account and sign-in changes: no training data, so no cached value of the lifter goes stale.
+NOT_TRAINING_DATA = {
+    ("POST", "/api/auth/logout"),
+    ("DELETE", "/api/me"),
+    ("DELETE", "/api/me/sessions"),
+    ("DELETE", "/api/me/sessions/{session_id}"),
+    ("POST", "/api/me/password"),
+    ("POST", "/api/me/mfa/totp"),
+    ("POST", "/api/me/mfa/totp/confirm"),
+    ("DELETE", "/api/me/mfa/totp"),
+}
 
 
 def _row(client: TestClient, user_id: int) -> LifterRow | None:
@@ -180,30 +190,34 @@ def test_a_remembered_token_still_expires(
     from gravl.auth.security import create_access_token
 
     cache = TokenCache(settings)
-    token = create_access_token(settings, 7)
-    assert cache.user_id(token) == 7
+    token = create_access_token(settings, 7, "0123456789abcdef0123456789abcdef")
+    assert cache.claims(token) == (7, "0123456789abcdef0123456789abcdef")
     later = tokens.time.time() + settings.access_token_ttl_s + 1
     monkeypatch.setattr(tokens.time, "time", lambda: later)
-    assert cache.user_id(token) is None
-    assert cache.user_id("not-a-token") is None
+    assert cache.claims(token) is None
+    assert cache.claims("not-a-token") is None
 
 
 def test_remembered_tokens_are_bounded(settings: Settings) -> None:
     from gravl.auth.security import create_access_token
 
     cache = TokenCache(settings, max_entries=3)
-    minted = [create_access_token(settings, i) for i in range(1, 6)]
-    assert [cache.user_id(t) for t in minted] == [1, 2, 3, 4, 5]
+    minted = [
+        create_access_token(settings, i, "0123456789abcdef0123456789abcdef") for i in range(1, 6)
+    ]
+    assert [cache.claims(t) for t in minted] == [
+        (i, "0123456789abcdef0123456789abcdef") for i in range(1, 6)
+    ]
     assert len(cache._claims) == 3
 
 
 def test_another_apps_keys_do_not_share_remembered_tokens(settings: Settings) -> None:
     from gravl.auth.security import create_access_token
 
-    token = create_access_token(settings, 7)
-    assert TokenCache(settings).user_id(token) == 7
+    token = create_access_token(settings, 7, "0123456789abcdef0123456789abcdef")
+    assert TokenCache(settings).claims(token) == (7, "0123456789abcdef0123456789abcdef")
     other = settings.model_copy(update={"secret_key": "another-key-" + "x" * 40})
-    assert TokenCache(other).user_id(token) is None
+    assert TokenCache(other).claims(token) is None
 
 
 def test_claims_and_reads_outside_a_request(settings: Settings) -> None:

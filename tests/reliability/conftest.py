@@ -44,7 +44,8 @@ def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzTarget
         with live_server(url, directory, env=FUZZ_ENV) as server:
             api = httpx.Client(base_url=server.api, timeout=10)
             token = api.post(
-                "/api/auth/register", json={"email": "fuzz@example.com", "password": "fuzz-pass-1"}
+                "/api/auth/register",
+                json={"email": "fuzz@example.com", "password": "fuzz-pass-1-long"},
             ).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             programs = api.get("/api/programs", headers=headers).json()

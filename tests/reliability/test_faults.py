@@ -39,7 +39,8 @@ def test_database_outage_is_503_and_heals_without_losing_acknowledged_writes(
         with live_server(cluster.url(), tmp_path, env=FUZZ_ENV) as server:
             api = httpx.Client(base_url=server.api, timeout=10)
             token = api.post(
-                "/api/auth/register", json={"email": "fault@example.com", "password": "long enough"}
+                "/api/auth/register",
+                json={"email": "fault@example.com", "password": "long enough pass"},
             ).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             bench = api.get("/api/exercises", params={"q": "bench"}).json()["items"][0]["id"]

@@ -34,7 +34,8 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
         with live_server(url, tmp_path, env=FUZZ_ENV) as server:
             api = httpx.Client(base_url=server.api, timeout=60)
             token = api.post(
-                "/api/auth/register", json={"email": "kill@example.com", "password": "long enough"}
+                "/api/auth/register",
+                json={"email": "kill@example.com", "password": "long enough pass"},
             ).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             outcome: dict[str, object] = {}
@@ -66,7 +67,8 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
         with live_server(url, tmp_path, env=FUZZ_ENV) as server:
             api = httpx.Client(base_url=server.api, timeout=30)
             login = api.post(
-                "/api/auth/login", json={"email": "kill@example.com", "password": "long enough"}
+                "/api/auth/login",
+                json={"email": "kill@example.com", "password": "long enough pass"},
             ).json()
             headers = {"Authorization": f"Bearer {login['access_token']}"}
             assert api.get("/api/logs", headers=headers).json()["items"] == []

@@ -15,15 +15,16 @@ def test_refused_registrations_count_against_the_hourly_limit(settings: Settings
         taken = Account(client, "taken@example.com")
         conflicts = [
             client.post(
-                "/api/auth/register", json={"email": taken.email, "password": "long enough"}
+                "/api/auth/register", json={"email": taken.email, "password": "long enough pass"}
             ).status_code
             for _ in range(3)
         ]
         late = client.post(
-            "/api/auth/register", json={"email": "fresh@example.com", "password": "long enough"}
+            "/api/auth/register",
+            json={"email": "fresh@example.com", "password": "long enough pass"},
         )
         refused_probe = client.post(
-            "/api/auth/register", json={"email": taken.email, "password": "long enough"}
+            "/api/auth/register", json={"email": taken.email, "password": "long enough pass"}
         )
         # The refused attempts kept nothing but their record: the account is unchanged.
         login = client.post(

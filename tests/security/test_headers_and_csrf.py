@@ -87,8 +87,10 @@ def test_session_cookies_are_httponly_samesite_and_secure_behind_tls(settings: S
     with TestClient(create_app(tls), base_url="https://testserver") as client:
         response = sign_up(client, "cookie@example.com")
         cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
-    assert "gravl_session" in cookies
+    assert "__Host-gravl_session" in cookies
     for name, cookie in cookies.items():
+        assert name.startswith("__Host-"), name
         assert "samesite=lax" in cookie or "samesite=strict" in cookie, name
         assert "secure" in cookie, name
-    assert "httponly" in cookies["gravl_session"]
+        assert "path=/" in cookie and "domain=" not in cookie, name
+    assert "httponly" in cookies["__Host-gravl_session"]

@@ -7,10 +7,10 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from gravl.auth import service
-from gravl.auth.dependencies import ClientAddress, SettingsDep
+from gravl.auth.dependencies import ClientDep, SettingsDep
 from gravl.auth.schemas import RegisterIn
 from gravl.corridor import SessionDep
-from gravl.errors import Conflict, RateLimited, Unauthorized
+from gravl.errors import Conflict, MfaRequired, RateLimited, Unauthorized, ValidationFailed
 from gravl.web.forms import (
     FormErrors,
     form_fields,
@@ -21,10 +21,10 @@ from gravl.web.forms import (
 )
 from gravl.web.routing import WebRoute, redirect, render, safe_next
 from gravl.web.session import (
-    SESSION_COOKIE,
     CsrfChecked,
     OptionalWebLifter,
     WebLifter,
+    device_token,
     end_session,
     start_session,
 )
@@ -61,20 +61,25 @@ async def signin_page(
 
 @router.post("/signin", dependencies=[CsrfChecked])
 async def signin(
-    request: Request, session: SessionDep, settings: SettingsDep, client: ClientAddress
+    request: Request, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> Response:
-    """Check the credentials and start a browser session."""
+    """Check the credentials and start a browser session (or ask for the two-factor code)."""
     form = await form_fields(request, "email", "password", "next")
     next_page = safe_next(form["next"])
     context = {"next": next_page, "email": form["email"], "notice": None}
     try:
-        tokens = await service.login(
+        sign_in = await service.login(
             session=session,
             settings=settings,
             email=form["email"],
             password=form["password"],
             client=client,
+            kind="web",
+            device_token=device_token(request, settings),
         )
+    except MfaRequired as exc:
+        mfa_token = (exc.extra or {})["mfa_token"]
+        return _code_page(request, next_page, mfa_token, None)
     except Unauthorized as exc:
         await undo_unless_kept(session, exc)
         errors = FormErrors(form=sentence(exc.message))
@@ -89,7 +94,72 @@ async def signin(
             status_code=429,
             headers=_rate_limited(exc),
         )
-    start_session(request, tokens)
+    start_session(request, sign_in)
+    return redirect(request, next_page)
+
+
+def _code_page(
+    request: Request,
+    next_page: str,
+    mfa_token: str,
+    errors: FormErrors | None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "pages/signin_code.html",
+        {"next": next_page, "mfa_token": mfa_token, "errors": errors},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+@router.post("/signin/code", dependencies=[CsrfChecked])
+async def signin_code(
+    request: Request, session: SessionDep, settings: SettingsDep, client: ClientDep
+) -> Response:
+    """The second step of a two-factor sign-in: a code from the app, or a recovery code."""
+    form = await form_fields(request, "mfa_token", "code", "next")
+    next_page = safe_next(form["next"])
+    try:
+        sign_in = await service.complete_mfa(
+            session=session,
+            settings=settings,
+            mfa_token=form["mfa_token"],
+            code=form["code"][:32],
+            client=client,
+            device_token=device_token(request, settings),
+        )
+    except Unauthorized as exc:
+        await undo_unless_kept(session, exc)
+        if not exc.commit:  # the password step has expired: start over
+            return render(
+                request,
+                "pages/signin.html",
+                {
+                    "next": next_page,
+                    "email": "",
+                    "notice": None,
+                    "errors": FormErrors(form=sentence(exc.message)),
+                },
+                status_code=401,
+            )
+        errors = FormErrors(fields={"code": sentence(exc.message)})
+        return _code_page(request, next_page, form["mfa_token"], errors, status_code=401)
+    except RateLimited as exc:
+        await undo_unless_kept(session, exc)
+        errors = FormErrors(form=retry_hint(exc))
+        return _code_page(
+            request,
+            next_page,
+            form["mfa_token"],
+            errors,
+            status_code=429,
+            headers=_rate_limited(exc),
+        )
+    start_session(request, sign_in)
     return redirect(request, next_page)
 
 
@@ -103,7 +173,7 @@ async def signup_page(request: Request, user: OptionalWebLifter) -> Response:
 
 @router.post("/signup", dependencies=[CsrfChecked])
 async def signup(
-    request: Request, session: SessionDep, settings: SettingsDep, client: ClientAddress
+    request: Request, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> Response:
     """Create an account and sign it in."""
     form = await form_fields(request, "email", "password", "display_name")
@@ -122,9 +192,14 @@ async def signup(
             status_code=422,
         )
     try:
-        _user, tokens = await service.register(
-            session=session, settings=settings, data=data, client=client
+        _user, sign_in = await service.register(
+            session=session, settings=settings, data=data, client=client, kind="web"
         )
+    except ValidationFailed as exc:
+        await undo_unless_kept(session, exc)
+        field_errors = {str(d["field"]): sentence(str(d["message"])) for d in exc.details or []}
+        errors = FormErrors(fields=field_errors or {"password": sentence(exc.message)})
+        return render(request, "pages/signup.html", {**context, "errors": errors}, status_code=422)
     except Conflict as exc:
         await undo_unless_kept(session, exc)
         errors = FormErrors(fields={"email": sentence(exc.message)})
@@ -139,15 +214,19 @@ async def signup(
             status_code=429,
             headers=_rate_limited(exc),
         )
-    start_session(request, tokens)
+    start_session(request, sign_in)
     return redirect(request, "/today")
 
 
 @router.post("/signout", dependencies=[CsrfChecked])
-async def signout(request: Request, session: SessionDep, user: WebLifter) -> Response:
-    """End this browser's session everywhere it could be used."""
-    await service.logout(
-        session=session, lifter=user, refresh_token=request.cookies.get(SESSION_COOKIE, "")
-    )
+async def signout(
+    request: Request, session: SessionDep, user: WebLifter, client: ClientDep
+) -> Response:
+    """End this browser's session (the device cookie stays: gravl.auth.lockout)."""
+    await service.logout(session=session, lifter=user, client=client)
     end_session(request)
-    return redirect(request, "/signin?signed_out=1")
+    response = redirect(request, "/signin?signed_out=1")
+    # Anything of the lifter's a browser kept goes too (ASVS 8.2.3); cookies are not named:
+    # the device cookie must outlive the sign-out (gravl.auth.lockout).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
