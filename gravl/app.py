@@ -29,6 +29,7 @@ from gravl.recommendations.router import router as recommendations_router
 from gravl.recovery.router import router as recovery_router
 from gravl.stats.router import router as stats_router
 from gravl.training.router import router as training_router
+from gravl.transfer.quota import ImportQuota
 from gravl.transfer.router import router as transfer_router
 from gravl.web.router import router as web_router
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.token_cache = TokenCache(settings)
     app.state.session_touches = Touches(settings.session_touch_s)
+    app.state.import_quota = ImportQuota(settings)
     app.state.migration_head = head_revision()
     install_error_handlers(app)
     for router in (

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Each worker's quota of imports (dry runs and refused files too) per lifter and hour.
+    imports_per_hour: int = Field(default=20, ge=1)
+    import_bytes_per_hour: int = Field(default=100 * 1024 * 1024, ge=1)
 
     # Wrong passwords (or codes) for one account before it locks, and the longest lock: the
     # lock starts at a minute and doubles with each further failure (gravl.auth.lockout).

@@ -16,6 +16,7 @@ from gravl.errors import GravlError, PayloadTooLarge, ValidationFailed
 from gravl.observability.metrics import IMPORTS
 from gravl.transfer import export, restore, service
 from gravl.transfer.parsing import WeightUnit
+from gravl.transfer.quota import ImportQuota
 from gravl.transfer.schemas import ExportFormat, ImportFormat, ImportReportOut
 
 router = APIRouter(prefix="/api", tags=["import and export"], route_class=CorridorRoute)
@@ -28,6 +29,7 @@ router = APIRouter(prefix="/api", tags=["import and export"], route_class=Corrid
     responses={200: {"model": ImportReportOut, "description": "A dry run: nothing was written"}},
 )
 async def import_history(
+    request: Request,
     session: SessionDep,
     user: WritingLifter,
     settings: SettingsDep,
@@ -50,6 +52,8 @@ async def import_history(
             "file: the file name must not contain NUL characters",
             details=[{"field": "file", "message": "the file name must not contain NUL characters"}],
         )
+    quota: ImportQuota = request.app.state.import_quota
+    quota.take(user.id, file.size or 0)
     try:
         if format == "gravl":
             report = await restore.restore(

@@ -13,10 +13,11 @@ from gravl.auth.dependencies import SettingsDep
 from gravl.auth.lifter import Lifter
 from gravl.corridor import SessionDep
 from gravl.db import Database
-from gravl.errors import PayloadTooLarge, ValidationFailed
+from gravl.errors import PayloadTooLarge, RateLimited, ValidationFailed
 from gravl.transfer import export, restore, service
+from gravl.transfer.quota import ImportQuota
 from gravl.transfer.schemas import ImportReportOut
-from gravl.web.forms import FormErrors, sentence, undo_unless_kept
+from gravl.web.forms import FormErrors, retry_hint, sentence, undo_unless_kept
 from gravl.web.routing import WebRoute, render
 from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
@@ -41,6 +42,7 @@ def _page(
     report: ImportReportOut | None = None,
     errors: FormErrors | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     context: dict[str, Any] = {
         "user": user,
@@ -57,7 +59,7 @@ def _page(
         request.headers.get("hx-request") and request.headers.get("hx-target") == "import-result"
     )
     template = "pages/import_result.html" if partial else "pages/import.html"
-    return render(request, template, context, status_code=status_code)
+    return render(request, template, context, status_code=status_code, headers=headers)
 
 
 @router.get("/import")
@@ -99,6 +101,19 @@ async def import_file(
     if errors:
         return _page(request, user, values, errors=errors, status_code=422)
     assert isinstance(upload, UploadFile)
+    quota: ImportQuota = request.app.state.import_quota
+    try:
+        quota.take(user.id, upload.size or 0)
+    except RateLimited as exc:
+        errors.fields["file"] = retry_hint(exc)
+        return _page(
+            request,
+            user,
+            values,
+            errors=errors,
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     try:
         if values["format"] == "gravl":
             report = await restore.restore(
