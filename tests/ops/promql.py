@@ -23,6 +23,7 @@ APP_METRICS = {
     "gravl_recommendations_served_total",
     "gravl_swaps_total",
     "gravl_imports_total",
+    "gravl_security_events_total",  # issue 15: label `event` (gravl.auth.events)
     "gravl_db_pool_size",
     "gravl_db_pool_checked_out",
     "gravl_db_pool_overflow",

@@ -1,11 +1,13 @@
 """Prometheus config and alert rules: checked by promtool, unit-tested by promtool."""
 
+import re
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.ops.promql import KNOWN_METRICS, PROMETHEUS_DIR, metric_names, run, tool
+from gravl.auth.events import EVENT_TYPES
+from tests.ops.promql import KNOWN_METRICS, PROMETHEUS_DIR, metric_names, parser, run, tool
 
 RULES_FILE = PROMETHEUS_DIR / "rules" / "gravl-alerts.yml"
 UNIT_TESTS = sorted((PROMETHEUS_DIR / "tests").glob("*.yml"))
@@ -26,7 +28,14 @@ REQUIRED_ALERTS = [
     "BackupTooOld",
     "CertificateExpiringSoon",
     "DiskAlmostFull",
+    # Issue 15 (security events, OWASP ASVS L2).
+    "SignInFailureBurst",
+    "RefreshTokenReuse",
+    "LockoutBurst",
 ]
+
+# The values of gravl_security_events_total's `event` label (issue 15).
+SECURITY_EVENTS = set(EVENT_TYPES)
 
 
 def rules() -> list[dict[str, Any]]:
@@ -107,3 +116,29 @@ def test_scrape_config_reads_the_metrics_port_and_routes_to_alertmanager() -> No
     assert ports == [3001] or (targets and all(t.endswith(":3001") for t in targets))
     assert config["alerting"]["alertmanagers"], "alerts would go nowhere"
     assert "pushgateway" in jobs and jobs["pushgateway"]["honor_labels"] is True
+
+
+def test_security_alerts_select_only_events_the_app_counts() -> None:
+    """A misspelt event value would select nothing, and the alert would never fire."""
+    promql = parser()
+    selected: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, promql.VectorSelector) and node.name == "gravl_security_events_total":
+            for matcher in [m for m in node.matchers.matchers if m.name == "event"]:
+                check(matcher)
+
+    def check(matcher: Any) -> None:
+        if matcher.op == promql.MatchOp.Equal:
+            values = {matcher.value}
+        else:
+            assert matcher.op == promql.MatchOp.Re, matcher.op
+            values = set(matcher.value.split("|"))
+            # Each alternative is a plain event name, not a pattern.
+            assert all(re.fullmatch(r"[a-z_]+", v) for v in values), matcher.value
+        assert values <= SECURITY_EVENTS, values - SECURITY_EVENTS
+        selected.update(values)
+
+    for rule in alerts():
+        promql.walk(promql.parse(rule["expr"]), visit)
+    assert {"login_failed", "mfa_failed", "refresh_reuse", "lockout"} <= selected
