@@ -12,12 +12,24 @@ from gravl.web.pages import (
     logging,
     not_found,
     progress,
+    security,
     settings,
     today,
     transfer,
 )
 
 router = APIRouter(include_in_schema=False)
-for _pages in (auth, today, logging, history, progress, library, custom, transfer, settings):
+for _pages in (
+    auth,
+    today,
+    logging,
+    history,
+    progress,
+    library,
+    custom,
+    transfer,
+    settings,
+    security,
+):
     router.include_router(_pages.router)
 router.include_router(not_found.router)

@@ -29,7 +29,19 @@ from tests.web.helpers import csrf_from, field_error, sign_up
 EMAIL = "writer@example.com"
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 # Form posts that are not the lifter's training data: the session's own bookkeeping.
-NOT_TRAINING_DATA = {("POST", "/signin"), ("POST", "/signup"), ("POST", "/signout")}
+# Signing in and out and the account's security settings: no training data changes.
+NOT_TRAINING_DATA = {
+    ("POST", "/signin"),
+    ("POST", "/signin/code"),
+    ("POST", "/signup"),
+    ("POST", "/signout"),
+    ("POST", "/settings/security/password"),
+    ("POST", "/settings/security/totp"),
+    ("POST", "/settings/security/totp/confirm"),
+    ("POST", "/settings/security/totp/disable"),
+    ("POST", "/settings/security/sessions/{session_id}/revoke"),
+    ("POST", "/settings/security/sessions/revoke-others"),
+}
 
 
 @dataclass(frozen=True)
