@@ -81,3 +81,20 @@ def test_stdlib_and_structlog_lines_are_one_json_object_each(
     assert records[0]["logger"] == "uvicorn.error" and records[0]["level"] == "warning"
     assert "ValueError" in records[1]["exception"] and "eyJ" not in records[1]["exception"]
     assert records[2]["password"] == REDACTED and records[2]["status"] == 200
+
+
+def test_timestamps_are_utc(capsys: pytest.CaptureFixture[str]) -> None:
+    """ASVS 7.3.4: every line's time is UTC, so lines from many pods sort into one timeline."""
+    try:
+        configure_logging("info")
+        structlog.get_logger("gravl.test").info("tick")
+        lines = capsys.readouterr().out.splitlines()
+    finally:
+        with capsys.disabled():
+            configure_logging("info")
+    stamp = json.loads(lines[-1])["ts"]
+    assert stamp.endswith("Z")
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    assert abs((datetime.now(UTC) - moment).total_seconds()) < 60

@@ -62,3 +62,30 @@ def test_exports_are_not_stored(client: TestClient, lifter: Account) -> None:
     for fmt in ("json", "csv"):
         response = client.get(f"/api/export?format={fmt}", headers=lifter.headers)
         assert response.status_code == 200 and _no_store(response), fmt
+
+
+def test_pages_are_not_kept_in_the_browsers_storage(client: TestClient) -> None:
+    """htmx would copy each page it swaps into sessionStorage for its history (ASVS 8.2.2)."""
+    import json
+    import re
+
+    from tests.web.helpers import sign_up
+
+    sign_up(client, "storage@example.com")
+    for path in ("/today", "/history", "/settings", "/signin"):
+        page = client.get(path)
+        found = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page.text)
+        assert found is not None, path
+        assert json.loads(found.group(1))["historyCacheSize"] == 0, path
+        assert _no_store(page), path
+
+
+def test_signing_out_clears_what_the_browser_kept(client: TestClient) -> None:
+    from tests.web.helpers import csrf_from, sign_up
+
+    sign_up(client, "leaving@example.com")
+    token = csrf_from(client.get("/settings").text)
+    response = client.post("/signout", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert client.get("/today", follow_redirects=False).status_code == 303  # signed out
