@@ -169,6 +169,8 @@ async def _seed_programs(
             "description": item.get("description"),
             "days_per_week": item["days_per_week"],
             "weeks": item["weeks"],
+            "schedule_mode": item.get("schedule_mode", "calendar"),
+            "max_consecutive_days": item.get("max_consecutive_days"),
         }
         schedule = [
             (day, workouts[slug].id if slug else None) for day, slug in enumerate(item["schedule"])

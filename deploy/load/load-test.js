@@ -113,21 +113,27 @@ export function lift(data) {
 }
 
 function swapAndRevert() {
-  const today = http.get(`${API}/api/schedule/today`, auth("schedule"));
+  // Tomorrow: a day already trained cannot be swapped, and the lifter has just logged today.
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const today = http.get(`${API}/api/schedule/today?date=${tomorrow}`, auth("schedule"));
   if (!check(today, { "schedule 200": (r) => r.status === 200 })) return;
   let day = today.json();
   if (day.source === "swap") {
     // Left over from an iteration cut short: only one active swap per day is allowed.
     http.post(`${API}/api/workouts/swaps/${day.swap_id}/revert`, null, auth("revert"));
-    day = http.get(`${API}/api/schedule/today`, auth("schedule")).json();
+    day = http.get(`${API}/api/schedule/today?date=${tomorrow}`, auth("schedule")).json();
   }
-  const available = http.get(`${API}/api/workouts/available`, auth("available"));
+  const available = http.get(`${API}/api/workouts/available?date=${tomorrow}`, auth("available"));
   check(available, { "available 200": (r) => r.status === 200 && r.json().length > 0 });
   if (day.workout === null || available.status !== 200) return; // a rest day has nothing to swap
   const replacement = available.json().find((a) => !a.scheduled);
   const swap = http.post(
     `${API}/api/workouts/${day.workout.id}/swap`,
-    JSON.stringify({ replacement_workout_id: replacement.workout.id, reason: "load test" }),
+    JSON.stringify({
+      replacement_workout_id: replacement.workout.id,
+      date: tomorrow,
+      reason: "load test",
+    }),
     auth("swap"),
   );
   if (!check(swap, { "swap 201": (r) => r.status === 201 })) return;

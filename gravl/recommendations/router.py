@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 
@@ -11,16 +12,18 @@ from gravl.cache import Slot
 from gravl.corridor import CorridorRoute, WorkDep
 from gravl.observability.metrics import RECOMMENDATIONS_SERVED
 from gravl.recommendations import service
-from gravl.recommendations.ranking import DEFAULT_RANKING, Ranking
+from gravl.recommendations.ranking import DEFAULT_RANKING
 from gravl.recommendations.schemas import (
     ExclusionOut,
+    NextSession,
+    PlanOut,
     RecommendationContext,
     RecommendationOut,
     RecommendedTarget,
     SmartWorkoutOut,
 )
-from gravl.recovery.service import Snapshot
 from gravl.training.schemas import WorkoutRef
+from gravl.validation import Instant
 
 router = APIRouter(
     prefix="/api/recommendations", tags=["recommendations"], route_class=CorridorRoute
@@ -41,29 +44,58 @@ async def smart_workout(
     work: WorkDep,
     lifter: CurrentLifter,
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
+    at: Annotated[
+        Instant | None,
+        Query(description="plan ahead (or look back): the answer as it is at that instant"),
+    ] = None,
 ) -> Response:
-    """The best workouts for today, each with the reasons and numbers behind it.
+    """Where you stand in your plan today, then the best workouts, each with the reasons and
+    numbers behind it.
 
-    An answer is kept for up to a minute while the lifter's data is unchanged (``generated_at``
-    says when it was computed); any write of theirs shows in the next answer.
+    Without ``at``, an answer is kept for up to a minute while the lifter's data is unchanged
+    (``generated_at`` says when it was computed); any write of theirs shows in the next answer.
     """
     RECOMMENDATIONS_SERVED.inc()
     caches = work.caches  # one dependency for both: see the recovery route
+    if at is not None:
+        recommended = await service.recommend(
+            session=work.session, user=lifter, caches=caches, limit=limit, at=at
+        )
+        return Response(_render(recommended), media_type="application/json")
     answers = caches.get(ANSWERS, lifter)
     if answers is None:
         answers = {}
         caches.put(ANSWERS, lifter, answers)
     body = answers.get(limit)
     if body is None:
-        snap, ranking = await service.recommend(
+        recommended = await service.recommend(
             session=work.session, user=lifter, caches=caches, limit=limit
         )
-        body = answers[limit] = _render(snap, ranking)
+        body = answers[limit] = _render(recommended)
     return Response(body, media_type="application/json")
 
 
-def _render(snap: Snapshot, ranking: Ranking) -> bytes:
+def _plan(recommended: service.Recommended) -> PlanOut:
+    day, workouts = recommended.day, recommended.workouts
+    on = recommended.snapshot.computed_at.astimezone(ZoneInfo(recommended.timezone)).date()
+    workout = workouts.get(day.workout) if day.workout is not None else None
+    following = workouts.get(day.next[0]) if day.next is not None else None
+    return PlanOut(
+        state=day.state,
+        workout=_ref(workout) if workout is not None else None,
+        next=(
+            NextSession(workout=_ref(following), date=day.next[1])
+            if following is not None and day.next is not None
+            else None
+        ),
+        message=service.plan_message(recommended, on),
+    )
+
+
+def _render(recommended: service.Recommended) -> bytes:
+    snap, ranking = recommended.snapshot, recommended.ranking
     body = SmartWorkoutOut(
+        plan=_plan(recommended),
         generated_at=snap.computed_at,
         analysis_window_days=DEFAULT_RANKING.analysis_window.days,
         recovery_threshold=DEFAULT_RANKING.recovery_threshold,

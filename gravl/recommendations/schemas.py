@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -35,7 +36,22 @@ class ExclusionOut(BaseModel):
     reason: str
 
 
+class NextSession(BaseModel):
+    workout: WorkoutRef
+    date: date
+
+
+class PlanOut(BaseModel):
+    """Where the lifter stands in their plan today (docs/recovery.md)."""
+
+    state: Literal["scheduled", "rest_day", "trained_today", "catch_up", "no_program"]
+    workout: WorkoutRef | None
+    next: NextSession | None
+    message: str
+
+
 class SmartWorkoutOut(BaseModel):
+    plan: PlanOut
     generated_at: datetime
     analysis_window_days: int
     recovery_threshold: float

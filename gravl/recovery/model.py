@@ -163,9 +163,12 @@ def fatigue_for_score(score: float, constants: RecoveryConstants = DEFAULT_CONST
 
 
 def status(score: float, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> Status:
-    if score >= constants.ready_score:
+    """The status of the score as displayed (one decimal, as the API rounds it), so a muscle
+    shown at 90.0 is never "recovering" nor one shown at 30.0 "fatigued" (issue 16)."""
+    shown = round(score, 1)
+    if shown >= constants.ready_score:
         return "ready"
-    return "fatigued" if score < constants.fatigued_below else "recovering"
+    return "fatigued" if shown < constants.fatigued_below else "recovering"
 
 
 def _effort_for_rpe(rpe: float, table: Sequence[tuple[float, float]]) -> float:

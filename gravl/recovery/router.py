@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -74,16 +73,14 @@ async def most_recovered(
     lifter: CurrentLifter,
     limit: Annotated[int, Query(ge=1, le=17)] = 3,
 ) -> RecoveryOut:
-    """The freshest muscle groups: highest score, then longest since trained, then slug."""
-    snap = await service.snapshot(session=session, user=lifter, caches=caches)
-    never = datetime.min.replace(tzinfo=snap.computed_at.tzinfo)
-    ranked = sorted(
-        snap.reports,
-        key=lambda r: (-r.recovery_score, r.last_trained_at or never, r.muscle),
+    """The freshest muscle groups of those trained in the last 28 days (all, if none was).
+
+    Highest score (as shown) first, then longest since trained, then slug.
+    """
+    computed_at, ranked = await service.most_recovered(
+        session=session, user=lifter, caches=caches, limit=limit
     )
-    return RecoveryOut(
-        computed_at=snap.computed_at, muscle_groups=[_out(r) for r in ranked[:limit]]
-    )
+    return RecoveryOut(computed_at=computed_at, muscle_groups=[_out(r) for r in ranked])
 
 
 @router.post("/check-ins", status_code=status.HTTP_201_CREATED, response_model=CheckInOut)

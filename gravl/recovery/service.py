@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import cast
 
@@ -390,6 +390,32 @@ async def snapshot(
     result = snapshot_of(rebuilt, user.experience, when)
     assert result is not None  # every state is now at ``when``
     return result
+
+
+# "Most recovered" is about the muscles the lifter trains: four weeks covers every program's
+# cycle, and muscles never trained (abductors, neck...) would always top the list (issue 16).
+TRAINED_WITHIN = timedelta(days=28)
+
+
+async def most_recovered(
+    *, session: AsyncSession, user: Lifter, caches: Caches, limit: int
+) -> tuple[datetime, list[MuscleReport]]:
+    """The freshest of the muscles trained in the last 28 days (of all, when none was), now.
+
+    Ranked by the score as displayed (one decimal), then longest since trained, then slug,
+    so the order the lifter sees follows the numbers they see.
+    """
+    snap = await snapshot(session=session, user=user, caches=caches)
+    since = snap.computed_at - TRAINED_WITHIN
+    trained = [
+        r for r in snap.reports if r.last_trained_at is not None and r.last_trained_at > since
+    ]
+    never = datetime.min.replace(tzinfo=UTC)
+    ranked = sorted(
+        trained or snap.reports,
+        key=lambda r: (-round(r.recovery_score, 1), r.last_trained_at or never, r.muscle),
+    )
+    return snap.computed_at, ranked[:limit]
 
 
 def sets_by_muscle(sets: Iterable[SetRecord]) -> dict[str, list[SetRecord]]:

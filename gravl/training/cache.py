@@ -7,14 +7,14 @@ Like the built-in exercises (``gravl.catalog.cache``), these rows change only wh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.cache import SharedCache
 from gravl.catalog.cache import BUILTINS_TTL_S
-from gravl.training.models import ProgramWorkout, Workout, WorkoutExercise
+from gravl.training.models import Program, ProgramWorkout, Workout, WorkoutExercise
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class BuiltinWorkout:
 class BuiltinWorkouts:
     workouts: tuple[BuiltinWorkout, ...]  # by id
     program_days: Mapping[int, tuple[int | None, ...]]  # program id -> workout of each day
+    # program id -> (schedule mode, at most this many training days in a row)
+    program_modes: Mapping[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
 async def builtin_workouts(session: AsyncSession) -> BuiltinWorkouts:
@@ -61,16 +63,36 @@ async def _load(session: AsyncSession) -> BuiltinWorkouts:
     )
     for program_id, day_workout_id in rows_p:
         days.setdefault(program_id, []).append(day_workout_id)
+    rows_m = await session.execute(
+        select(Program.id, Program.schedule_mode, Program.max_consecutive_days)
+    )
+    modes = {program_id: (mode, most) for program_id, mode, most in rows_m}
     return BuiltinWorkouts(
         workouts=tuple(
             BuiltinWorkout(i, name, kind, tuple(items))
             for i, (name, kind, items) in planned.items()
         ),
         program_days={p: tuple(d) for p, d in days.items()},
+        program_modes=modes,
     )
 
 
 _BUILTINS = SharedCache(_load, ttl_s=BUILTINS_TTL_S)
+
+
+async def program_mode(session: AsyncSession, program_id: int) -> tuple[str, int | None]:
+    """How a built-in program advances: its schedule mode and most training days in a row."""
+    mode = (await builtin_workouts(session)).program_modes.get(program_id)
+    if mode is None:  # seeded since the cache was loaded
+        row = (
+            await session.execute(
+                select(Program.schedule_mode, Program.max_consecutive_days).where(
+                    Program.id == program_id
+                )
+            )
+        ).first()
+        mode = (row[0], row[1]) if row else ("calendar", None)
+    return mode
 
 
 async def program_schedule(session: AsyncSession, program_id: int) -> tuple[int | None, ...]:

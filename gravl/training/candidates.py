@@ -4,18 +4,22 @@ and the swap choices of a day (with how recovered their muscles are)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from statistics import median_low
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
-from gravl.cache import Derived
+from gravl.cache import Caches, Derived
 from gravl.catalog.cache import Muscles, exercise_muscles
+from gravl.db import utcnow
+from gravl.history.models import WorkoutLog
 from gravl.recovery import service as recovery
 from gravl.training.cache import BuiltinWorkouts, builtin_workouts, program_schedule
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise
-from gravl.training.schedule import day_plan
+from gravl.training.schedule import day_plan, local_today
 from gravl.training.targets import AnyWorkout, Candidate, PlannedExercise, target_muscles
 
 # Planned (sets, exercise id) pairs of one workout, in position order.
@@ -29,7 +33,7 @@ def _candidate(workout: AnyWorkout, planned: Planned, muscles: dict[int, Muscles
         )
         for sets, exercise_id in planned
     ]
-    return Candidate(workout, target_muscles(exercises))
+    return Candidate(workout, target_muscles(exercises), sum(e.sets for e in exercises))
 
 
 # Built once: constructing the statement and its cache key costs more than running it.
@@ -109,13 +113,51 @@ def recovery_fit(candidate: Candidate, scores: dict[str, float]) -> float:
     return sum(t.weight * scores.get(t.muscle, 100.0) for t in candidate.targets) / total
 
 
+# The lifter's training habit: when they log in the last four weeks (issue 16), once there are
+# enough logs to speak of a habit; else an evening, when most people train.
+USUAL_TIME_WINDOW = timedelta(days=28)
+USUAL_TIME_MIN_LOGS = 3
+DEFAULT_TRAINING_TIME = time(18, 0)
+
+_RECENT_LOG_TIMES = select(WorkoutLog.performed_at).where(
+    WorkoutLog.user_id == bindparam("user_id"),
+    WorkoutLog.performed_at > bindparam("since"),
+    WorkoutLog.performed_at <= bindparam("until"),
+)
+
+
+async def usual_training_time(*, session: AsyncSession, user: Lifter, now: datetime) -> time:
+    """The median local time of day of the lifter's logs in the last 28 days (with at least
+    three of them), else 18:00."""
+    zone = ZoneInfo(user.timezone)
+    params = {"user_id": user.id, "since": now - USUAL_TIME_WINDOW, "until": now}
+    local = [at.astimezone(zone) for at in await session.scalars(_RECENT_LOG_TIMES, params)]
+    seconds = [t.hour * 3600 + t.minute * 60 + t.second for t in local]
+    if len(seconds) < USUAL_TIME_MIN_LOGS:
+        return DEFAULT_TRAINING_TIME
+    middle = median_low(seconds)  # a time the lifter did train at, to the second
+    return time(middle // 3600, middle % 3600 // 60, middle % 60)
+
+
+async def training_moment(*, session: AsyncSession, user: Lifter, on: date) -> datetime | None:
+    """When the lifter will train (or trained) on ``on``: their usual time that day; None for
+    now, when ``on`` is today and that time has passed."""
+    now = utcnow()
+    usual = await usual_training_time(session=session, user=user, now=now)
+    moment = datetime.combine(on, usual, ZoneInfo(user.timezone)).astimezone(UTC)
+    return None if on == local_today(user, now) and moment <= now else moment
+
+
 async def available(
-    *, session: AsyncSession, user: Lifter, on: date
+    *, session: AsyncSession, user: Lifter, caches: Caches, on: date
 ) -> list[tuple[Candidate, float, bool]]:
-    """Workouts that could replace the day's scheduled one, with their recovery fit now;
-    the scheduled workout first, then the best-recovered."""
+    """Workouts that could replace the day's scheduled one, with their recovery fit at the
+    day's training moment (``training_moment``); the scheduled workout first, then the
+    best-recovered."""
     plan = await day_plan(session=session, user=user, on=on)
-    scores = await recovery.scores(session=session, user=user)
+    at = await training_moment(session=session, user=user, on=on)
+    snapshot = await recovery.snapshot(session=session, user=user, caches=caches, at=at)
+    scores = {r.muscle: r.recovery_score for r in snapshot.reports}
     rows = [
         (c, recovery_fit(c, scores), c.workout.key == ("workout", plan.scheduled_workout_id))
         for c in await candidates(session=session, user=user, program_id=plan.program_id)

@@ -53,6 +53,13 @@ class Program(Base):
     description: Mapped[str | None] = mapped_column(Text)
     days_per_week: Mapped[int] = mapped_column(Integer)
     weeks: Mapped[int] = mapped_column(Integer)
+    # How it advances (gravl.recommendations.plan): ``calendar`` sessions fall on the cycle's
+    # days; a ``rotation`` does the session after the last one done, resting after
+    # ``max_consecutive_days`` training days in a row.
+    schedule_mode: Mapped[str] = mapped_column(
+        String(8), default="calendar", server_default="calendar"
+    )
+    max_consecutive_days: Mapped[int | None] = mapped_column(Integer)
 
     days: Mapped[list[ProgramWorkout]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="ProgramWorkout.day"
@@ -134,8 +141,10 @@ class CustomWorkoutExercise(Base):
 
 
 class WorkoutSwap(Base):
-    """One day's scheduled workout replaced by another. Never deleted: the table is the audit
-    trail, and a revert stamps ``reverted_at``. At most one active swap per user and day."""
+    """One day's scheduled workout replaced by another, or a rest day given one (then
+    ``original_workout_id`` is null). Never deleted: the table is the audit trail, and a revert
+    stamps ``reverted_at`` (with the lifter's ``revert_reason``, if given). At most one active
+    swap per user and day."""
 
     __tablename__ = "workout_swaps"
     __table_args__ = (
@@ -154,7 +163,7 @@ class WorkoutSwap(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     date: Mapped[date] = mapped_column(Date)
-    original_workout_id: Mapped[int] = mapped_column(ForeignKey("workouts.id"))
+    original_workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id"))
     replacement_workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id"))
     replacement_custom_workout_id: Mapped[int | None] = mapped_column(
         ForeignKey("custom_workouts.id")
@@ -162,3 +171,4 @@ class WorkoutSwap(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revert_reason: Mapped[str | None] = mapped_column(String(500))

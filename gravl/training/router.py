@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from gravl.auth.lifter import CurrentLifter, WritingLifter
-from gravl.corridor import CorridorRoute, SessionDep
+from gravl.corridor import CachesDep, CorridorRoute, SessionDep
 from gravl.errors import NotFound
 from gravl.ids import IdPath
 from gravl.observability.metrics import SWAPS
@@ -20,6 +20,7 @@ from gravl.training.schemas import (
     EnrollIn,
     EnrollmentOut,
     ProgramOut,
+    RevertIn,
     ScheduleToday,
     SwapIn,
     SwapOut,
@@ -27,9 +28,13 @@ from gravl.training.schemas import (
     WorkoutOut,
     WorkoutRef,
 )
+from gravl.validation import Day as ValidDay
 
 router = APIRouter(prefix="/api", tags=["training"], route_class=CorridorRoute)
-Day = Annotated[date | None, Query(description="ISO date; default: today in your timezone")]
+# A day the client names; bounded (gravl.validation) so its moments stay computable.
+Day = Annotated[
+    ValidDay | None, Query(alias="date", description="ISO date; default: today in your timezone")
+]
 
 
 @router.get("/workouts", response_model=list[WorkoutOut])
@@ -40,11 +45,20 @@ async def list_workouts(session: SessionDep, user: CurrentLifter) -> list[Workou
 
 @router.get("/workouts/available", response_model=list[AvailableWorkout])
 async def available_workouts(
-    session: SessionDep, user: CurrentLifter, on: Annotated[date | None, Query(alias="date")] = None
+    session: SessionDep,
+    caches: CachesDep,
+    user: CurrentLifter,
+    on: Day = None,
 ) -> list[AvailableWorkout]:
-    """Workouts that can replace the day's scheduled one, with how recovered their muscles are."""
+    """Workouts that can replace the day's scheduled one, with how recovered their muscles are.
+
+    ``recovery_fit`` is the recovery at the moment the lifter trains that day: their usual
+    time (the median local time of day of their logs in the last 28 days, given three or
+    more), else 18:00 in their timezone; on today's date once that time has passed, now. So a
+    lifter can plan tomorrow with tomorrow's recovery.
+    """
     rows = await candidates.available(
-        session=session, user=user, on=on or schedule.local_today(user)
+        session=session, user=user, caches=caches, on=on or schedule.local_today(user)
     )
     return [
         AvailableWorkout(
@@ -72,9 +86,13 @@ async def list_swaps(
 
 
 @router.post("/workouts/swaps/{swap_id}/revert", response_model=SwapOut)
-async def revert_swap(swap_id: IdPath, session: SessionDep, user: WritingLifter) -> SwapOut:
-    """Undo a swap: the day gets its scheduled workout back; the swap stays in the trail."""
-    swap = await swaps.revert_swap(session=session, user=user, swap_id=swap_id)
+async def revert_swap(
+    swap_id: IdPath, session: SessionDep, user: WritingLifter, data: RevertIn | None = None
+) -> SwapOut:
+    """Undo a swap, optionally saying why: the day gets its plan back; the swap stays."""
+    swap = await swaps.revert_swap(
+        session=session, user=user, swap_id=swap_id, reason=data.reason if data else None
+    )
     SWAPS.labels(action="revert").inc()
     return SwapOut.model_validate(swap)
 
@@ -91,7 +109,12 @@ async def get_workout(workout_id: IdPath, session: SessionDep, user: CurrentLift
 async def swap_workout(
     workout_id: IdPath, data: SwapIn, session: SessionDep, user: WritingLifter
 ) -> SwapOut:
-    """Replace the workout scheduled on a day with another one."""
+    """Replace the workout scheduled on a day with another, or give a rest day a workout.
+
+    ``{workout_id}`` is the workout scheduled that day; on a rest day, the one to train (then
+    also the ``replacement_workout_id``, and ``original_workout_id`` is null). A day with
+    working sets logged is not swapped: 409 whose details list those logs' ids.
+    """
     swap = await swaps.swap_workout(session=session, user=user, workout_id=workout_id, data=data)
     SWAPS.labels(action="swap").inc()
     return SwapOut.model_validate(swap)

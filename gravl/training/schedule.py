@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from gravl.auth.lifter import Lifter
 from gravl.db import utcnow
 from gravl.errors import NotFound
-from gravl.training.cache import program_schedule
+from gravl.training.cache import program_mode, program_schedule
 from gravl.training.models import Enrollment, Program, WorkoutSwap
 
 
@@ -119,6 +119,12 @@ class DayPlan:
     # The active swap's replacement, if any (exactly one of the two is set on a swap).
     swap_workout_id: int | None
     swap_custom_workout_id: int | None
+    # The program as followed: its first day, the workout of each day of its cycle, and how
+    # it advances (``calendar`` or ``rotation``, with at most this many training days in a row).
+    start_date: date | None = None
+    days: tuple[int | None, ...] = ()
+    mode: str = "calendar"
+    max_consecutive: int | None = None
 
 
 def _day_plan_statement() -> Select[Any]:
@@ -156,8 +162,21 @@ async def day_plan(*, session: AsyncSession, user: Lifter, on: date) -> DayPlan:
     row = (await session.execute(_DAY_PLAN, {"user_id": user.id, "on": on})).one()
     program_id, start_date, swap_workout_id, swap_custom_workout_id = row
     scheduled: int | None = None
+    days: tuple[int | None, ...] = ()
+    mode, most = "calendar", None
     if program_id is not None and start_date is not None:
         days = await program_schedule(session, program_id)
+        mode, most = await program_mode(session, program_id)
         if on >= start_date and days:
             scheduled = days[(on - start_date).days % len(days)]
-    return DayPlan(on, program_id, scheduled, swap_workout_id, swap_custom_workout_id)
+    return DayPlan(
+        on,
+        program_id,
+        scheduled,
+        swap_workout_id,
+        swap_custom_workout_id,
+        start_date,
+        days,
+        mode,
+        most,
+    )

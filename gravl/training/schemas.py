@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from gravl.ids import Id
 from gravl.training.targets import Role, WorkoutKind
-from gravl.validation import InputModel
+from gravl.validation import Day, InputModel
 
 
 class WorkoutExerciseOut(BaseModel):
@@ -50,6 +50,10 @@ class ProgramOut(BaseModel):
     days_per_week: int
     weeks: int
     schedule: list[ScheduleDay]
+    # calendar: sessions on the cycle's days; rotation: the session after the last one done,
+    # resting after max_consecutive_days training days in a row (docs/recovery.md).
+    schedule_mode: Literal["calendar", "rotation"] = "calendar"
+    max_consecutive_days: int | None = None
 
 
 class WorkoutRef(BaseModel):
@@ -136,7 +140,7 @@ class SwapIn(InputModel):
 
     replacement_workout_id: Id | None = None
     replacement_custom_workout_id: Id | None = None
-    date: dt.date | None = None
+    date: Day | None = None
     reason: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
@@ -149,17 +153,24 @@ class SwapIn(InputModel):
         return self
 
 
+class RevertIn(InputModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
 class SwapOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     date: dt.date
-    original_workout_id: int
+    original_workout_id: int | None  # null: a rest day was given a workout
     replacement_workout_id: int | None
     replacement_custom_workout_id: int | None
     reason: str | None
     created_at: datetime
     reverted_at: datetime | None
+    revert_reason: str | None
 
 
 class AvailableWorkout(BaseModel):

@@ -97,6 +97,8 @@ async def list_programs(*, session: AsyncSession) -> list[ProgramOut]:
             days_per_week=p.days_per_week,
             weeks=p.weeks,
             schedule=[ScheduleDay(day=d.day, workout_id=d.workout_id) for d in p.days],
+            schedule_mode="rotation" if p.schedule_mode == "rotation" else "calendar",
+            max_consecutive_days=p.max_consecutive_days,
         )
         for p in programs
     ]

@@ -51,6 +51,7 @@ class Candidate:
 
     workout: AnyWorkout
     targets: tuple[MuscleTarget, ...]
+    planned_sets: int = 0  # working sets in all, to tell a done session from a start
 
 
 def target_muscles(

@@ -209,7 +209,7 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
         swaps=[
             ExportedSwap(
                 date=s.date,
-                original_workout_slug=workout_slugs[s.original_workout_id],
+                original_workout_slug=slug(s.original_workout_id),
                 replacement_workout_slug=slug(s.replacement_workout_id),
                 replacement_custom_workout_id=local(workout_ids, s.replacement_custom_workout_id),
                 reason=s.reason,

@@ -381,7 +381,9 @@ async def _restore_swaps(
             WorkoutSwap(
                 user_id=user.id,
                 date=swap.date,
-                original_workout_id=workouts[swap.original_workout_slug],
+                original_workout_id=(
+                    workouts[swap.original_workout_slug] if swap.original_workout_slug else None
+                ),
                 replacement_workout_id=(
                     workouts[swap.replacement_workout_slug]
                     if swap.replacement_workout_slug

@@ -127,7 +127,7 @@ class ExportedLog(ExerciseRef):
 
 class ExportedSwap(_Strict):
     date: date
-    original_workout_slug: str
+    original_workout_slug: str | None  # null: a rest day was given a workout
     replacement_workout_slug: str | None
     replacement_custom_workout_id: int | None
     reason: str | None

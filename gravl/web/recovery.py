@@ -26,6 +26,9 @@ def fully_recovered() -> list[MuscleRecovery]:
 def from_snapshot(snapshot: service.Snapshot) -> list[MuscleRecovery]:
     """One row per muscle group, by slug."""
     return [
-        MuscleRecovery(r.muscle, MUSCLE_NAMES[r.muscle], r.recovery_score, r.status, r.ready_at)
+        # The score as the API shows it (to 0.1), which its status was judged on.
+        MuscleRecovery(
+            r.muscle, MUSCLE_NAMES[r.muscle], round(r.recovery_score, 1), r.status, r.ready_at
+        )
         for r in snapshot.reports
     ]

@@ -43,8 +43,7 @@ def test_sign_up_errors_appear_next_to_the_field(page: Page) -> None:
     password = page.get_by_label("Password")
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(password).to_have_accessible_description(
-        "At least 12 characters; a few unrelated words make a good one."
-        " Use at least 12 characters."
+        "At least 12 characters; a few unrelated words make a good one. Use at least 12 characters."
     )
     assert axe_violations(page) == []
 

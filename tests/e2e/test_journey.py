@@ -131,8 +131,12 @@ def test_a_lifters_journey(page: Page) -> None:
     ).to_be_visible()
     _check_page(page)
     _nav(page, "Today")
+    expect(page.locator("#scheduled-heading")).to_have_text("Done for today")
     page.get_by_role("button", name="Revert swap").click()
-    expect(page.locator("#scheduled-heading")).to_have_text(scheduled)
+    # The day stays trained: the plan card still says what was done, the swap is gone.
+    expect(page.locator("#scheduled-heading")).to_have_text("Done for today")
+    expect(page.locator(".plan-done")).to_contain_text(replacement)
+    expect(page.get_by_role("button", name="Revert swap")).to_have_count(0)
     _nav(page, "History")
     expect(page.get_by_role("table")).to_contain_text("Reverted")
 

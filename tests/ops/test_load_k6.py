@@ -32,8 +32,8 @@ SCRIPT = REPO / "deploy" / "load" / "load-test.js"
 VUS = 10
 DURATION_S = 30
 PASSWORD = "load-test-password-1"
-# Upper/Lower 4x/week: day 0 of its schedule is a workout, so enrolling today gives every
-# lifter a scheduled workout to swap.
+# Upper/Lower 4x/week: days 0 and 1 of its schedule are workouts, so enrolling today gives every
+# lifter a workout tomorrow to swap (today's cannot be: the lifter has just trained).
 PROGRAM_WITH_WORKOUT_ON_DAY_0 = 2
 
 

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gravl.catalog.muscles import MUSCLE_SLUGS
-from gravl.recommendations.ranking import DEFAULT_RANKING, Cause, MuscleReadiness, rank_workouts
+from gravl.recommendations.ranking import (
+    DEFAULT_RANKING,
+    Cause,
+    MuscleReadiness,
+    main_muscles,
+    rank_workouts,
+)
+from gravl.recommendations.volume import WeeklyRange
 from gravl.recovery.model import SetRecord, muscle_report, recompute
 from gravl.training.targets import (
     AnyWorkout,
@@ -97,7 +104,8 @@ def test_exclusion_below_30_names_muscle_score_cause_and_ready_time() -> None:
     excluded = {e.workout.name: e.reason for e in ranking.excluded}
     assert set(excluded) == {"Push", "Chest day"}
     assert excluded["Push"] == (
-        "Chest is only 22% recovered after Bench Press 20 hours ago — back to 90% in about 31 hours"
+        "Chest is only 22.4% recovered after Bench Press 20 hours ago"
+        " — back to 90% in about 31 hours"
     )
     assert {r.workout.name for r in ranking.recommendations} == {"Pull", "Legs", "My core"}
 
@@ -108,7 +116,7 @@ def test_exclusion_lists_every_primary_muscle_under_the_threshold() -> None:
         "chest": MuscleReadiness(12.9),
     }
     (exclusion,) = rank_workouts([PUSH], recovery, now=NOW).excluded
-    assert exclusion.reason == "Chest is only 12% recovered. Also under 30%: triceps 25%"
+    assert exclusion.reason == "Chest is only 12.9% recovered. Also under 30%: triceps 25%"
 
 
 def test_a_secondary_muscle_under_30_does_not_exclude_but_is_mentioned() -> None:
@@ -127,27 +135,37 @@ def test_a_workout_without_target_muscles_is_excluded_with_a_reason() -> None:
 # --- step 2: the score --------------------------------------------------------------------
 
 
-def test_score_is_weighted_recovery_plus_due_bonus_plus_schedule_bonus() -> None:
+def test_score_is_weighted_recovery_plus_due_bonus_minus_over_penalty() -> None:
     candidate = Candidate(
         AnyWorkout(5, "Bench and dips", "library"),
         (MuscleTarget("chest", "primary", 4.0), MuscleTarget("triceps", "secondary", 2.0)),
     )
+    week = WeeklyRange(10, 20)
     recovery = {
-        "chest": MuscleReadiness(80.0, sets_last_7_days=5.0),  # major: 5 of 10
-        "triceps": MuscleReadiness(60.0, sets_last_7_days=3.0),  # minor: 3 of 6
+        "chest": MuscleReadiness(80.0, sets_last_7_days=5.0, weekly=week),  # 5 of at least 10
+        # 9 hard sets of at most 10: this workout's 2 would take triceps 1 past its maximum.
+        "triceps": MuscleReadiness(60.0, sets_last_7_days=9.0, weekly=WeeklyRange(4, 10)),
     }
     mean = (4 * 80 + 2 * 60) / 6
-    due = 15 * (4 * 0.5 + 2 * 0.5) / 6
+    due = 15 * (4 * 0.5 + 2 * 0) / 6
+    over = 15 * (2 * (1 / 10)) / 6
     (plain,) = rank_workouts([candidate], recovery, now=NOW).recommendations
-    assert plain.score == pytest.approx(mean + due)
+    assert plain.score == pytest.approx(mean + due - over)
+    assert "Behind on volume: chest 5 of at least 10 hard sets in the last 7 days" in plain.reasons
+    assert (
+        "Near the weekly maximum: triceps 9 of at most 10 hard sets in the last 7 days"
+        in plain.reasons
+    )
+    # The plan puts a scheduled workout first by its tier, not by a bonus on the score.
     (scheduled,) = rank_workouts(
         [candidate], recovery, now=NOW, scheduled=("workout", 5)
     ).recommendations
-    assert scheduled.score == pytest.approx(mean + due + 5)
+    assert scheduled.score == pytest.approx(plain.score)
 
 
-def test_due_bonus_never_goes_negative_past_the_weekly_target() -> None:
-    recovery = {"abdominals": MuscleReadiness(100.0, sets_last_7_days=20.0)}
+def test_due_bonus_never_goes_negative_past_the_weekly_minimum() -> None:
+    wide = WeeklyRange(3, 100)  # far from the maximum: no penalty either
+    recovery = {"abdominals": MuscleReadiness(100.0, sets_last_7_days=20.0, weekly=wide)}
     (rec,) = rank_workouts([CORE], recovery, now=NOW).recommendations
     assert rec.score == pytest.approx(100.0)
 
@@ -204,11 +222,14 @@ def test_chest_trained_hard_yesterday_keeps_chest_workouts_off_the_top() -> None
             report.recovery_score, report.last_trained_at, report.ready_at, report.sets_last_7_days
         )
     assert 30 < recovery["chest"].recovery_score < 60  # recovering, not excluded
-    for scheduled in [None, PUSH.workout.key, CHEST_DAY.workout.key]:
+    unplanned = rank_workouts(ALL, recovery, now=NOW)
+    assert "chest" not in primary_muscles(
+        next(c for c in ALL if c.workout == unplanned.recommendations[0].workout)
+    )
+    # The plan comes first: a scheduled chest day stays #1 while chest is above 30%.
+    for scheduled in [PUSH.workout.key, CHEST_DAY.workout.key]:
         ranking = rank_workouts(ALL, recovery, now=NOW, scheduled=scheduled)
-        assert "chest" not in primary_muscles(
-            next(c for c in ALL if c.workout == ranking.recommendations[0].workout)
-        )
+        assert ranking.recommendations[0].workout.key == scheduled
 
 
 def test_ties_go_to_the_higher_minimum_recovery() -> None:
@@ -247,20 +268,24 @@ def test_recovery_reason_reads_like_the_spec_example() -> None:
     (rec,) = rank_workouts([LEGS], recovery, now=NOW).recommendations
     # Counts stay per muscle: summing would count a squat set once for each muscle it loads.
     assert rec.reasons[0] == (
-        "Quadriceps 96% and hamstrings 88% recovered — last trained 4 days ago"
-        " (6 and 3 sets this week)"
+        "Quadriceps 96.4% and hamstrings 88.9% recovered — last trained 4 days ago"
+        " (6 and 3 sets in the last 7 days)"
     )
-    assert "Behind on weekly volume: hamstrings 3 of 10 sets" in rec.reasons
+    # A general, intermediate lifter's hamstrings need at least 8 hard sets a week.
+    assert (
+        "Behind on volume: quadriceps 6 of at least 8 and hamstrings 3 of at least 8"
+        " hard sets in the last 7 days" in rec.reasons
+    )
     same = {m: replace(r, sets_last_7_days=1.0) for m, r in recovery.items()}
     (rec,) = rank_workouts([LEGS], same, now=NOW).recommendations
-    assert rec.reasons[0].endswith("(1 set this week each)")
+    assert rec.reasons[0].endswith("(1 set in the last 7 days each)")
 
 
 def test_untrained_muscles_read_as_such() -> None:
     (rec,) = rank_workouts([CORE], rested(), now=NOW).recommendations
     assert rec.reasons == (
         "Abdominals 100% recovered — not trained recently",
-        "Behind on weekly volume: abdominals 0 of 6 sets",
+        "Behind on volume: abdominals 0 of at least 3 hard sets in the last 7 days",
     )
 
 
@@ -328,15 +353,20 @@ def test_every_recommendation_is_safe_explained_and_within_the_limit(
     )
     assert len(ranking.recommendations) <= limit
     assert len(ranking.recommendations) + len(ranking.excluded) <= len(candidates)
+    by_key = {c.workout.key: c for c in candidates}
     for rec in ranking.recommendations:
         assert rec.reasons and all(rec.reasons)
-        for target in rec.target_muscles:
-            if target.role == "primary":
-                assert target.recovery_score >= DEFAULT_RANKING.recovery_threshold
+        scores = {t.muscle: t.recovery_score for t in rec.target_muscles}
+        for muscle in main_muscles(by_key[rec.workout.key]):
+            assert scores[muscle] >= DEFAULT_RANKING.recovery_threshold
     for exclusion in ranking.excluded:
         assert exclusion.reason
-    scores = [r.score for r in ranking.recommendations]
-    assert scores == sorted(scores, reverse=True)
+
+    def tier(key: WorkoutKey) -> int:  # the plan's order: the day's workout, main, accessory
+        return 0 if key == scheduled else 3 if by_key[key].workout.kind == "library" else 2
+
+    order = [(tier(r.workout.key), -r.score) for r in ranking.recommendations]
+    assert order == sorted(order)
 
 
 @settings(max_examples=200, deadline=None)

@@ -363,7 +363,7 @@ def test_ready_at_formula_and_none_when_ready() -> None:
 
 @pytest.mark.parametrize(
     ("score", "expected"),
-    [(100, "ready"), (90, "ready"), (89.99, "recovering"), (30, "recovering"), (29.99, "fatigued")],
+    [(100, "ready"), (90, "ready"), (89.94, "recovering"), (30, "recovering"), (29.94, "fatigued")],
 )
 def test_status_thresholds(score: float, expected: str) -> None:
     assert status(score) == expected

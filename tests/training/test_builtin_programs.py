@@ -21,7 +21,17 @@ CATALOG_PATH = REPO_ROOT / "gravl" / "catalog" / "data" / "exercises.json"
 
 WORKOUT_KEYS = {"slug", "name", "kind", "description", "exercises"}
 TARGET_KEYS = {"exercise", "sets", "reps", "rest_seconds"}
-PROGRAM_KEYS = {"slug", "name", "description", "days_per_week", "weeks", "schedule"}
+PROGRAM_KEYS = {
+    "slug",
+    "name",
+    "description",
+    "days_per_week",
+    "weeks",
+    "schedule",
+    "schedule_mode",
+}
+# A rotation also states the most training days in a row it allows.
+ROTATION_KEYS = PROGRAM_KEYS | {"max_consecutive_days"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 MIN_PROGRAMS = 6
@@ -83,7 +93,8 @@ def test_file_has_exactly_workouts_and_programs_with_documented_keys() -> None:
         for target in w["exercises"]:
             assert set(target) == TARGET_KEYS, w["slug"]
     for p in content()["programs"]:
-        assert set(p) == PROGRAM_KEYS, p.get("slug")
+        keys = ROTATION_KEYS if p.get("schedule_mode") == "rotation" else PROGRAM_KEYS
+        assert set(p) == keys, p.get("slug")
 
 
 @pytest.mark.parametrize("section", ["workouts", "programs"])

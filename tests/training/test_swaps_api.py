@@ -105,15 +105,16 @@ def test_a_lifters_week_with_a_swap_and_a_revert(client: TestClient, lifter: Acc
     trail = client.get("/api/workouts/swaps", headers=lifter.headers).json()
     assert [s["id"] for s in trail] == [swap_body["id"]]
     assert trail[0]["reverted_at"] is not None
-    # The day can be swapped again after a revert; the trail keeps both, newest first.
+    # The day was trained, so it is not swapped again (issue 16): the 409 names the logs.
     again = client.post(
         f"/api/workouts/{scheduled}/swap",
         json={"replacement_workout_id": replacement, "date": day.isoformat()},
         headers=lifter.headers,
     )
-    assert again.status_code == 201
+    assert again.status_code == 409
+    assert again.json()["error"]["details"][0]["log_ids"] == [entry["id"] for entry in logged]
     trail = client.get("/api/workouts/swaps", headers=lifter.headers).json()
-    assert [s["id"] for s in trail] == [again.json()["id"], swap_body["id"]]
+    assert [s["id"] for s in trail] == [swap_body["id"]]
 
 
 def test_swap_to_a_custom_workout(client: TestClient, lifter: Account) -> None:

@@ -81,15 +81,17 @@ def test_regions_are_coloured_by_status_and_say_when_they_are_ready() -> None:
     assert 'class="muscle status-recovering" data-muscle="quadriceps" id="quadriceps"' in html
     # 13:00 UTC is 14:00 in Paris in November.
     assert 'aria-label="Chest: 12% recovered, fatigued, ready Fri 27 Nov, 14:00"' in html
-    assert 'data-score="55"' in html
+    assert 'data-score="56"' in html  # 55.55 shows as 56%
 
 
-def test_scores_are_floored_so_they_never_contradict_the_status() -> None:
+def test_scores_show_as_the_api_shows_them_and_agree_with_the_status() -> None:
+    """The status is judged on the score as displayed (to 0.1): 89.96 shows as 90.0 and is
+    ready, so nothing on the page says 90% and recovering."""
     rows = fully_recovered()
-    rows[5] = MuscleRecovery("chest", "Chest", 89.96, "recovering", READY_AT)
+    rows[5] = MuscleRecovery("chest", "Chest", 90.0, "ready", None)  # from 89.96
     html = _render(rows)
-    assert 'aria-label="Chest: 89% recovered, recovering' in html
-    assert ">89.9%</td>" in html
+    assert 'aria-label="Chest: 90% recovered, ready' in html
+    assert ">90.0%</td>" in html
 
 
 def test_the_table_holds_the_same_data_in_the_same_order() -> None:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
+from html import unescape
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from tests import factories
 from tests.conftest import Account
+from tests.factories import hard_sets
 from tests.web.helpers import post_form
 
 
@@ -56,3 +62,133 @@ def test_the_body_map_shows_a_hard_chest_session(client: TestClient, lifter: Acc
     assert re.search(r'<g class="muscle status-fatigued" data-muscle="chest" id="chest"', html)
     assert re.search(r'aria-label="Chest: \d{1,2}% recovered, fatigued, ready \w{3} ', html)
     assert 'class="muscle status-ready" data-muscle="quadriceps" id="quadriceps"' in html
+
+
+# The plan card (issue 16): where the lifter stands in their plan comes first, one state each.
+
+
+def _local_today(client: TestClient, lifter: Account) -> date:
+    zone = client.get("/api/me", headers=lifter.headers).json()["timezone"]
+    return datetime.now(ZoneInfo(zone)).date()
+
+
+def _full_body(client: TestClient, lifter: Account) -> list[dict[str, Any]]:
+    """Full Body 3×/week's workouts A and B (its cycle: A, rest, B, rest, A, rest, rest, …)."""
+    programs = client.get("/api/programs", headers=lifter.headers).json()
+    program = next(p for p in programs if p["name"] == "Full Body 3×/week")
+    days = (program["schedule"][0]["workout_id"], program["schedule"][2]["workout_id"])
+    return [client.get(f"/api/workouts/{w}", headers=lifter.headers).json() for w in days]
+
+
+def _train(
+    client: TestClient, lifter: Account, workout: dict[str, Any], at: datetime | None = None
+) -> int:
+    """Log every exercise of the workout as planned, tagged with it; the working sets logged."""
+    logged = 0
+    for exercise in workout["exercises"]:
+        when = {"performed_at": at.isoformat()} if at is not None else {}
+        sets = hard_sets(exercise["target_sets"], reps=exercise["target_reps"], rpe=8)
+        factories.log(
+            client, lifter, exercise["exercise_id"], sets=sets, workout_id=workout["id"], **when
+        )
+        logged += len(sets)
+    return logged
+
+
+def _plan_card(client: TestClient) -> tuple[str, str, str]:
+    """The Today page's plan card: its heading, its text, and the whole page's HTML."""
+    html = client.get("/today").text
+    start = html.index('<section class="card today-plan')
+    card = html[start : html.index("</section>", start)]
+    heading = re.search(r'<h2 id="scheduled-heading">(.*?)</h2>', card, re.S)
+    assert heading, "the plan card has no heading"
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", card)).split())
+    text = re.sub(r" ([.,:])", r"\1", text)
+    return unescape(heading.group(1)).strip(), text, html
+
+
+def _recommendations_heading(html: str) -> str:
+    found = re.search(r'<h2 id="recommendations-heading">(.*?)</h2>', html, re.S)
+    assert found
+    return found.group(1).strip()
+
+
+def test_a_scheduled_day_shows_the_workout_first(web: TestClient, lifter: Account) -> None:
+    today = _local_today(web, lifter)
+    a, b = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=today.isoformat())
+    heading, text, html = _plan_card(web)
+    assert heading == a["name"]
+    assert "Start workout" in text and "Swap this workout" in text
+    first = a["exercises"][0]["exercise_id"]
+    assert f'href="/log?exercise_id={first}&amp;workout_id={a["id"]}"' in html
+    assert f"Next: {b['name']} on {today + timedelta(days=2):%A}." in text
+    assert html.index('id="scheduled-heading"') < html.index('id="recommendations-heading"')
+    assert _recommendations_heading(html) == "Recommended for today"
+
+
+def test_a_rest_day_says_rest_and_names_the_next_session(web: TestClient, lifter: Account) -> None:
+    today = _local_today(web, lifter)
+    yesterday = today - timedelta(days=1)
+    a, b = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=yesterday.isoformat())
+    zone = ZoneInfo(web.get("/api/me", headers=lifter.headers).json()["timezone"])
+    _train(web, lifter, a, datetime.combine(yesterday, time(12), zone))  # done as planned
+    heading, text, html = _plan_card(web)
+    assert heading == "Rest day"
+    assert "Full Body 3×/week has no workout today." in text
+    assert f"Next: {b['name']} tomorrow." in text
+    assert f"Train anyway? Move {b['name']} to today" in text
+    assert f'<a href="/workouts/{b["id"]}">' in html
+    assert "Start workout" not in text and "Swap this workout" not in text
+    assert _recommendations_heading(html) == "If you train anyway"
+
+    # Training anyway puts the next session on today, reversibly.
+    pulled = post_form(web, "/today", "/today/swap", {"replacement": f"workout:{b['id']}"})
+    assert pulled.status_code == 303, pulled.text
+    heading, text, html = _plan_card(web)
+    assert heading == b["name"]
+    assert "Swapped in for a rest day" in text and "Start workout" in text
+    (swap,) = web.get("/api/workouts/swaps", headers=lifter.headers).json()
+    assert (swap["original_workout_id"], swap["replacement_workout_id"]) == (None, b["id"])
+    reverted = post_form(web, "/today", f"/swaps/{swap['id']}/revert", {"next": "/today"})
+    assert reverted.status_code == 303
+    assert _plan_card(web)[0] == "Rest day"
+
+
+def test_after_the_session_today_is_done(web: TestClient, lifter: Account) -> None:
+    today = _local_today(web, lifter)
+    a, b = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=today.isoformat())
+    sets = _train(web, lifter, a)
+    heading, text, html = _plan_card(web)
+    assert heading == "Done for today"
+    assert re.search(rf"{re.escape(a['name'])}: {sets} working sets, (at )?\d\d:\d\d", text)
+    assert f"Next: {b['name']} on {today + timedelta(days=2):%A}." in text
+    assert html.count('<span class="done-pill">Logged</span>') == len(a["exercises"])
+    assert "Start workout" not in text and "Swap this workout" not in html
+    assert _recommendations_heading(html) == "Optional extra"
+
+
+def test_a_missed_session_is_offered_as_catch_up(web: TestClient, lifter: Account) -> None:
+    today = _local_today(web, lifter)
+    yesterday = today - timedelta(days=1)
+    a, b = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=yesterday.isoformat())
+    heading, text, html = _plan_card(web)
+    assert heading == f"Catch up: {a['name']} (missed on {yesterday:%A})"
+    assert "do it today, or rest" in text and "Start workout" in text
+    first = a["exercises"][0]["exercise_id"]
+    assert f'href="/log?exercise_id={first}&amp;workout_id={a["id"]}"' in html
+    assert f"Next: {b['name']} tomorrow." in text
+    # Done today, the catch-up is the day's session.
+    _train(web, lifter, a)
+    assert _plan_card(web)[0] == "Done for today"
+
+
+def test_without_a_program_the_card_points_to_programs(web: TestClient) -> None:
+    heading, text, html = _plan_card(web)
+    assert heading == "No program yet"
+    assert "You are not following a program yet." in text
+    assert '<a href="/programs">Choose a program</a>' in html
+    assert _recommendations_heading(html) == "Recommended for today"

@@ -1,0 +1,88 @@
+"""Weekly volume with a floor and a ceiling: how many hard sets a muscle needs in a week to
+grow or get stronger, and how many it can recover from.
+
+Only hard sets count: sets whose effort is that of RPE 6 or more (a set logged without RPE is
+taken as RPE 8, as the recovery model does; warm-ups and timed sets without reps never count),
+each weighing 1 for a muscle it trains as a primary mover and ½ as an assisting one.
+
+The ranges, per week, for an intermediate lifter (major muscles / minor ones):
+
+| goal | minimum | maximum |
+|---|---|---|
+| hypertrophy | 10 / 4 | 20 / 12 |
+| general | 8 / 3 | 16 / 10 |
+| strength | 6 / 2 | 14 / 8 |
+
+Beginners need and tolerate less (×0.6, rounded), advanced lifters a little more (×1.2). The
+numbers follow the dose-response literature on weekly hard sets — Schoenfeld, Ogborn & Krieger
+2017 (J Sports Sci 35:1073, ≥10 sets a week for the most growth), Baz-Valle et al. 2022 (J Hum
+Kinet 81:199, 12–20 sets as the useful range for trained lifters), Pelland et al. 2024
+(SportRxiv, diminishing returns past ~20 sets) — and the practitioners' minimum-effective and
+maximum-recoverable volumes (Israetel, Hoffmann & Smith, *Scientific Principles of
+Hypertrophy Training*, 2021); strength needs less volume than size (Ralston et al. 2017, Sports
+Med 47:2585). Minor muscles (arms, calves, forearms, neck, abs…) get much indirect work from
+compound lifts, hence their lower floors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from gravl.recovery.model import DEFAULT_CONSTANTS, SetRecord, effort
+
+Goal = Literal["hypertrophy", "general", "strength"]
+DEFAULT_GOAL: Goal = "general"
+MAJOR_MUSCLES = frozenset(
+    {"chest", "lats", "middle_back", "shoulders", "quadriceps", "hamstrings", "glutes"}
+)
+HARD_RPE = 6.0
+_HARD_EFFORT = effort(HARD_RPE, "normal", 1, None)
+
+# (minimum, maximum) hard sets a week for an intermediate lifter: (major, minor).
+_RANGES: dict[Goal, tuple[tuple[float, float], tuple[float, float]]] = {
+    "hypertrophy": ((10, 20), (4, 12)),
+    "general": ((8, 16), (3, 10)),
+    "strength": ((6, 14), (2, 8)),
+}
+_EXPERIENCE_SCALE = {"beginner": 0.6, "intermediate": 1.0, "advanced": 1.2}
+
+
+@dataclass(frozen=True)
+class WeeklyRange:
+    minimum: float
+    maximum: float
+
+
+def weekly_range(
+    muscle: str, goal: Goal = DEFAULT_GOAL, experience: str = "intermediate"
+) -> WeeklyRange:
+    """The hard sets a week ``muscle`` needs at least and recovers from at most."""
+    major, minor = _RANGES[goal]
+    low, high = major if muscle in MAJOR_MUSCLES else minor
+    scale = _EXPERIENCE_SCALE.get(experience, 1.0)
+    return WeeklyRange(float(round(low * scale)), float(round(high * scale)))
+
+
+def is_hard(record: SetRecord) -> bool:
+    """A working set at the effort of RPE 6 or more (unrated sets are taken as RPE 8)."""
+    if record.set_type == "warmup" or not record.reps:
+        return False
+    return effort(record.rpe, record.set_type, record.reps, None) >= _HARD_EFFORT
+
+
+def hard_sets(
+    sets: Iterable[SetRecord], muscle: str, window_start: datetime, window_end: datetime
+) -> float:
+    """Hard sets for ``muscle`` in (window_start, window_end]: primary 1, assisting ½."""
+    total = 0.0
+    for record in sets:
+        if not window_start < record.performed_at <= window_end or not is_hard(record):
+            continue
+        if muscle in record.primary:
+            total += DEFAULT_CONSTANTS.primary_role_weight
+        elif muscle in record.secondary:
+            total += DEFAULT_CONSTANTS.secondary_role_weight
+    return total
