@@ -31,3 +31,30 @@ def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         if dependency.call is not None:
             yield dependency.call
         yield from dependency_calls(dependency)
+
+
+# Writes that change the account or its sign-ins, not training data: they claim no lifter and
+# no cached value of the lifter goes stale (gravl.auth.lifter).
+ACCOUNT_WRITES_API = frozenset(
+    {
+        ("POST", "/api/auth/logout"),
+        ("DELETE", "/api/me"),
+        ("DELETE", "/api/me/sessions"),
+        ("DELETE", "/api/me/sessions/{session_id}"),
+        ("POST", "/api/me/password"),
+        ("POST", "/api/me/mfa/totp"),
+        ("POST", "/api/me/mfa/totp/confirm"),
+        ("DELETE", "/api/me/mfa/totp"),
+    }
+)
+# The web's: signing in, up and out, and the account's security settings.
+SIGN_IN_WEB = frozenset({("POST", "/signin"), ("POST", "/signin/code"), ("POST", "/signup")})
+ACCOUNT_WRITES_WEB = SIGN_IN_WEB | {
+    ("POST", "/signout"),
+    ("POST", "/settings/security/password"),
+    ("POST", "/settings/security/totp"),
+    ("POST", "/settings/security/totp/confirm"),
+    ("POST", "/settings/security/totp/disable"),
+    ("POST", "/settings/security/sessions/{session_id}/revoke"),
+    ("POST", "/settings/security/sessions/revoke-others"),
+}

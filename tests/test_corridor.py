@@ -16,30 +16,20 @@ from gravl.corridor import CorridorRoute, unit_of_work
 from gravl.db import Database
 from gravl.errors import Conflict, Unavailable
 from gravl.web.session import optional_web_lifter, web_lifter, writing_web_lifter
-from tests.routes import app_routes, dependency_calls
+from tests.routes import (
+    ACCOUNT_WRITES_API,
+    ACCOUNT_WRITES_WEB,
+    SIGN_IN_WEB,
+    app_routes,
+    dependency_calls,
+)
 
 # Routes outside the corridor: they touch no lifter's data (readiness opens its own probe).
 OUTSIDE = {"/api/health", "/api/ready", "/docs", "/openapi.json"}
 # Writes that act for a lifter without changing their training data: a session's end, or the
 # end of the account (after which nothing of it is read again).
-# Sign-in, session and account-security changes: nothing a cache of training data holds.
-NOT_TRAINING_DATA = {
-    ("POST", "/api/auth/logout"),
-    ("DELETE", "/api/me"),
-    ("POST", "/signout"),
-    ("DELETE", "/api/me/sessions"),
-    ("DELETE", "/api/me/sessions/{session_id}"),
-    ("POST", "/api/me/password"),
-    ("POST", "/api/me/mfa/totp"),
-    ("POST", "/api/me/mfa/totp/confirm"),
-    ("DELETE", "/api/me/mfa/totp"),
-    ("POST", "/settings/security/password"),
-    ("POST", "/settings/security/totp"),
-    ("POST", "/settings/security/totp/confirm"),
-    ("POST", "/settings/security/totp/disable"),
-    ("POST", "/settings/security/sessions/{session_id}/revoke"),
-    ("POST", "/settings/security/sessions/revoke-others"),
-}
+# Account and sign-in writes name a lifter without claiming them (signing in names nobody).
+NOT_TRAINING_DATA = ACCOUNT_WRITES_API | (ACCOUNT_WRITES_WEB - SIGN_IN_WEB)
 READERS = {current_lifter, optional_lifter, web_lifter, optional_web_lifter}
 WRITERS = {writing_lifter, writing_web_lifter}
 

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -56,19 +57,8 @@ def signing_keys(settings: Settings) -> dict[str, str]:
     return keys
 
 
-def create_access_token(
-    settings: Settings, user_id: int, session_id: str, now: datetime | None = None
-) -> str:
-    """A short-lived token for ``user_id`` within the session ``session_id`` (claim ``sid``):
-    it is honoured only while that session lives (gravl.auth.lifter)."""
-    issued = now or datetime.now(UTC)
-    claims = {
-        "sub": str(user_id),
-        "sid": session_id,
-        "type": "access",
-        "iat": int(issued.timestamp()),
-        "exp": int((issued + timedelta(seconds=settings.access_token_ttl_s)).timestamp()),
-    }
+def _sign(settings: Settings, claims: dict[str, object]) -> str:
+    """A JWT of ``claims`` under the current key, naming the key by its id."""
     return jwt.encode(
         claims,
         settings.secret_key,
@@ -77,18 +67,45 @@ def create_access_token(
     )
 
 
-def decode_access_claims(settings: Settings, token: str) -> tuple[int, str, int] | None:
-    """The user id, session id and expiry (epoch seconds) of a valid access token, else None
-    (tokens from before sessions, without ``sid``, are no longer valid)."""
+def _verified(settings: Settings, token: str, kind: str) -> dict[str, Any] | None:
+    """The claims of a token of ``kind`` ("access", "mfa") signed by a current or previous key
+    and not expired, else None."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         key = signing_keys(settings).get(str(kid))
         if key is None:
             return None
-        claims = jwt.decode(token, key, algorithms=[_ALGORITHM], options={"require": ["exp"]})
+        claims: dict[str, Any] = jwt.decode(
+            token, key, algorithms=[_ALGORITHM], options={"require": ["exp"]}
+        )
     except jwt.PyJWTError:
         return None
-    if claims.get("type") != "access":
+    return claims if claims.get("type") == kind else None
+
+
+def create_access_token(
+    settings: Settings, user_id: int, session_id: str, now: datetime | None = None
+) -> str:
+    """A short-lived token for ``user_id`` within the session ``session_id`` (claim ``sid``):
+    it is honoured only while that session lives (gravl.auth.lifter)."""
+    issued = now or datetime.now(UTC)
+    return _sign(
+        settings,
+        {
+            "sub": str(user_id),
+            "sid": session_id,
+            "type": "access",
+            "iat": int(issued.timestamp()),
+            "exp": int((issued + timedelta(seconds=settings.access_token_ttl_s)).timestamp()),
+        },
+    )
+
+
+def decode_access_claims(settings: Settings, token: str) -> tuple[int, str, int] | None:
+    """The user id, session id and expiry (epoch seconds) of a valid access token, else None
+    (tokens from before sessions, without ``sid``, are no longer valid)."""
+    claims = _verified(settings, token, "access")
+    if claims is None:
         return None
     try:
         user_id, session_id, expires = int(claims["sub"]), claims["sid"], int(claims["exp"])
@@ -102,34 +119,27 @@ MFA_TOKEN_TTL_S = 300
 
 def create_mfa_token(settings: Settings, user_id: int, kind: str, now: datetime) -> str:
     """Proof that the password was right, redeemable with a second factor for five minutes."""
-    claims = {
-        "sub": str(user_id),
-        "type": "mfa",
-        "knd": kind,
-        "jti": secrets.token_hex(12),
-        "iat": int(now.timestamp()),
-        "exp": int(now.timestamp()) + MFA_TOKEN_TTL_S,
-    }
-    return jwt.encode(
-        claims,
-        settings.secret_key,
-        algorithm=_ALGORITHM,
-        headers={"kid": key_id(settings.secret_key)},
+    return _sign(
+        settings,
+        {
+            "sub": str(user_id),
+            "type": "mfa",
+            "knd": kind,
+            "jti": secrets.token_hex(12),
+            "iat": int(now.timestamp()),
+            "exp": int(now.timestamp()) + MFA_TOKEN_TTL_S,
+        },
     )
 
 
 def decode_mfa_token(settings: Settings, token: str) -> tuple[int, str, str] | None:
     """The user id, session kind (api/web) and token id of a valid, unexpired MFA token."""
+    claims = _verified(settings, token, "mfa")
+    if claims is None or claims.get("knd") not in ("api", "web"):
+        return None
     try:
-        kid = jwt.get_unverified_header(token).get("kid")
-        key = signing_keys(settings).get(str(kid))
-        if key is None:
-            return None
-        claims = jwt.decode(token, key, algorithms=[_ALGORITHM], options={"require": ["exp"]})
-        if claims.get("type") != "mfa" or claims.get("knd") not in ("api", "web"):
-            return None
         return int(claims["sub"]), str(claims["knd"]), str(claims["jti"])
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 

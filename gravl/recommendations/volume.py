@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from gravl.recovery.model import DEFAULT_CONSTANTS, SetRecord, effort
+from gravl.recovery.model import SetRecord, effective_sets, effort
 
 Goal = Literal["hypertrophy", "general", "strength"]
 DEFAULT_GOAL: Goal = "general"
@@ -77,12 +77,4 @@ def hard_sets(
     sets: Iterable[SetRecord], muscle: str, window_start: datetime, window_end: datetime
 ) -> float:
     """Hard sets for ``muscle`` in (window_start, window_end]: primary 1, assisting ½."""
-    total = 0.0
-    for record in sets:
-        if not window_start < record.performed_at <= window_end or not is_hard(record):
-            continue
-        if muscle in record.primary:
-            total += DEFAULT_CONSTANTS.primary_role_weight
-        elif muscle in record.secondary:
-            total += DEFAULT_CONSTANTS.secondary_role_weight
-    return total
+    return effective_sets(sets, muscle, window_start, window_end, counts=is_hard)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -371,11 +371,15 @@ def effective_sets(
     window_start: datetime,
     window_end: datetime,
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
+    counts: Callable[[SetRecord], bool] | None = None,
 ) -> float:
-    """Count sets in (window_start, window_end]: primary 1, secondary 0.5, warm-ups 0."""
+    """Count sets in (window_start, window_end]: primary 1, secondary 0.5, warm-ups 0; only
+    those ``counts`` accepts, when given (the hard sets of gravl.recommendations.volume)."""
     total = 0.0
     for s in sets:
         if s.set_type == "warmup" or not window_start < s.performed_at <= window_end:
+            continue
+        if counts is not None and not counts(s):
             continue
         if muscle in s.primary:
             total += constants.primary_role_weight

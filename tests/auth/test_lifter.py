@@ -20,21 +20,12 @@ from gravl.db import Database
 from gravl.recovery.models import MuscleGroupRecovery
 from tests.conftest import Account
 from tests.factories import exercise_id, log
+from tests.routes import ACCOUNT_WRITES_API
 from tests.test_ownership import ROUTES, Route, _call
 
 # Writes that are not the lifter's training data: the session's own bookkeeping, or the end of
 # the account (after which no token of it authenticates).
-# Account and sign-in changes: no training data, so no cached value of the lifter goes stale.
-NOT_TRAINING_DATA = {
-    ("POST", "/api/auth/logout"),
-    ("DELETE", "/api/me"),
-    ("DELETE", "/api/me/sessions"),
-    ("DELETE", "/api/me/sessions/{session_id}"),
-    ("POST", "/api/me/password"),
-    ("POST", "/api/me/mfa/totp"),
-    ("POST", "/api/me/mfa/totp/confirm"),
-    ("DELETE", "/api/me/mfa/totp"),
-}
+NOT_TRAINING_DATA = ACCOUNT_WRITES_API
 
 
 def _row(client: TestClient, user_id: int) -> LifterRow | None:

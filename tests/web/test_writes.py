@@ -22,26 +22,14 @@ from sqlalchemy import text
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.web.session import writing_web_lifter
-from tests.routes import app_routes, dependency_calls
+from tests.routes import ACCOUNT_WRITES_WEB, app_routes, dependency_calls
 from tests.transfer.generators import strong_export
 from tests.web.helpers import csrf_from, field_error, sign_up
 
 EMAIL = "writer@example.com"
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 # Form posts that are not the lifter's training data: the session's own bookkeeping.
-# Signing in and out and the account's security settings: no training data changes.
-NOT_TRAINING_DATA = {
-    ("POST", "/signin"),
-    ("POST", "/signin/code"),
-    ("POST", "/signup"),
-    ("POST", "/signout"),
-    ("POST", "/settings/security/password"),
-    ("POST", "/settings/security/totp"),
-    ("POST", "/settings/security/totp/confirm"),
-    ("POST", "/settings/security/totp/disable"),
-    ("POST", "/settings/security/sessions/{session_id}/revoke"),
-    ("POST", "/settings/security/sessions/revoke-others"),
-}
+NOT_TRAINING_DATA = ACCOUNT_WRITES_WEB
 
 
 @dataclass(frozen=True)
