@@ -19,11 +19,11 @@ from sqlalchemy.engine import make_url
 
 from gravl.auth.models import User
 from gravl.auth.security import hash_password
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.recovery.service import history_changed
 from gravl.stats.e1rm import estimate_1rm, set_volume
+from gravl.vocabulary import MUSCLE_SLUGS
 
 PASSWORD = "bench-password-1"
 # Gym attendance studies put adherence to a planned program around 80-90%; 85% sits between.

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
-from gravl.catalog.muscles import MUSCLE_GROUPS
 from gravl.catalog.service import search_text
 from gravl.training.models import Program, ProgramWorkout, Workout, WorkoutExercise
+from gravl.vocabulary import MUSCLE_GROUPS
 
 _EXERCISE_FIELDS = ("name", "description", "equipment", "category", "mechanic", "force", "level")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gravl.db import Base, UTCDateTime, utcnow
@@ -40,6 +41,8 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Training preferences (gravl.auth.preferences), None until first set.
+    preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     @property
     def mfa_enabled(self) -> bool:

@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from gravl.auth.preferences import (
+    DEFAULT_PREFERENCES,
+    Goal,
+    MuscleRest,
+    Preferences,
+    preferences_of,
+)
+from gravl.ids import Id
 from gravl.validation import InputModel
+from gravl.vocabulary import Equipment
 
 Units = Literal["kg", "lb"]
 Experience = Literal["beginner", "intermediate", "advanced"]
@@ -112,6 +121,12 @@ class UserOut(BaseModel):
     experience: Experience
     created_at: datetime
     mfa_enabled: bool = False
+    preferences: Preferences = DEFAULT_PREFERENCES
+
+    @field_validator("preferences", mode="before")
+    @classmethod
+    def _stored(cls, value: object) -> Preferences:
+        return value if isinstance(value, Preferences) else preferences_of(value)
 
 
 class TokenPair(BaseModel):
@@ -127,6 +142,19 @@ class RegisterOut(TokenPair):
     user: UserOut
 
 
+class PreferencesPatch(InputModel):
+    """The preferences to change: each field sent replaces the stored one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: Goal | None = None
+    equipment: list[Equipment] | None = Field(default=None, max_length=20)
+    session_minutes: int | None = Field(default=None, ge=10, le=240)
+    excluded_exercises: list[Id] | None = Field(default=None, max_length=200)
+    excluded_muscles: list[MuscleRest] | None = Field(default=None, max_length=17)
+    accessory_sessions: bool | None = None
+
+
 class ProfilePatch(InputModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -134,6 +162,8 @@ class ProfilePatch(InputModel):
     units: Units | None = None
     timezone: str | None = Field(default=None, max_length=64)
     experience: Experience | None = None
+    # Replaces the fields it names; the others keep their values (gravl.auth.preferences).
+    preferences: PreferencesPatch | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.auth import events, lockout, mfa, passwords, security, sessions
 from gravl.auth.lifter import Lifter
 from gravl.auth.models import AuthSession, RefreshToken, SecurityEvent, User
+from gravl.auth.preferences import Preferences, preferences_of
 from gravl.auth.ratelimit import check_limit, count_attempts, record_attempt
 from gravl.auth.schemas import ProfilePatch, RegisterIn, TokenPair
 from gravl.auth.sessions import Client
@@ -546,11 +547,17 @@ async def update_profile(*, session: AsyncSession, lifter: Lifter, data: Profile
     """Change the profile fields that were sent (the caller claimed the lifter for a write:
     experience and timezone shape recovery and today's plan)."""
     user = await profile(session=session, lifter=lifter)
-    for field in data.model_fields_set:
+    for field in data.model_fields_set - {"preferences"}:
         value = getattr(data, field)
         if value is None and field != "display_name":
             continue
         setattr(user, field, value)
+    if data.preferences is not None:
+        changes = data.preferences.model_dump(exclude_unset=True, mode="json")
+        current = preferences_of(user.preferences).model_dump(mode="json")
+        # Validated again whole: the document stored is always a valid one.
+        merged = Preferences.model_validate({**current, **changes})
+        user.preferences = merged.model_dump(mode="json")
     await session.flush()
     return user
 

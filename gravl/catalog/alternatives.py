@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from gravl.catalog.muscles import MUSCLE_NAMES
+from gravl.vocabulary import MUSCLE_NAMES
 
 # Weights of each kind of likeness in the 0-1 similarity; primary muscles dominate.
 W_PRIMARY = 0.55

@@ -10,7 +10,7 @@ The built-in workouts and programs are cached the same way by ``gravl.training.c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ BUILTINS_TTL_S = 60.0
 class BuiltinExercises:
     muscles: Mapping[int, Muscles]  # built-in exercise id -> its muscles
     names: Mapping[int, str]  # built-in exercise id -> name
+    equipment: Mapping[int, str | None] = field(default_factory=dict)  # id -> what it needs
 
 
 async def builtin_exercises(session: AsyncSession) -> BuiltinExercises:
@@ -36,13 +37,14 @@ async def builtin_exercises(session: AsyncSession) -> BuiltinExercises:
 
 
 async def _load(session: AsyncSession) -> BuiltinExercises:
-    names = dict(
-        (
-            await session.execute(
-                select(Exercise.id, Exercise.name).where(Exercise.owner_id.is_(None))
+    rows_e = (
+        await session.execute(
+            select(Exercise.id, Exercise.name, Exercise.equipment).where(
+                Exercise.owner_id.is_(None)
             )
-        ).all()
-    )
+        )
+    ).all()
+    names = {i: name for i, name, _ in rows_e}
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in names}
     rows = await session.execute(
         select(ExerciseMuscle.exercise_id, ExerciseMuscle.muscle_group, ExerciseMuscle.role)
@@ -55,6 +57,7 @@ async def _load(session: AsyncSession) -> BuiltinExercises:
     return BuiltinExercises(
         muscles={i: (tuple(p), tuple(s)) for i, (p, s) in found.items()},
         names=names,
+        equipment={i: equipment for i, _, equipment in rows_e},
     )
 
 
@@ -96,6 +99,25 @@ async def exercise_names(session: AsyncSession, exercise_ids: Iterable[int]) -> 
     if missing:
         rows = await session.execute(
             select(Exercise.id, Exercise.name).where(Exercise.id.in_(missing))
+        )
+        result.update(rows.all())
+    return result
+
+
+async def exercise_equipment(
+    session: AsyncSession, exercise_ids: Iterable[int]
+) -> dict[int, str | None]:
+    """The equipment each exercise needs (None: unknown): built-ins from the cache, the
+    others from the database."""
+    ids = set(exercise_ids)
+    if not ids:
+        return {}
+    known = (await builtin_exercises(session)).equipment
+    result = {i: known[i] for i in ids if i in known}
+    missing = ids - result.keys()
+    if missing:
+        rows = await session.execute(
+            select(Exercise.id, Exercise.equipment).where(Exercise.id.in_(missing))
         )
         result.update(rows.all())
     return result

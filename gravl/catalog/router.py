@@ -10,11 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.auth.lifter import Lifter, OptionalLifter, WritingLifter
 from gravl.cache import Caches, Slot, cached
 from gravl.catalog import service
-from gravl.catalog.muscles import MUSCLE_GROUPS
 from gravl.catalog.schemas import (
     AlternativeOut,
     Category,
-    Equipment,
     ExerciseIn,
     ExerciseOut,
     ExercisePage,
@@ -23,6 +21,7 @@ from gravl.catalog.schemas import (
 from gravl.corridor import CorridorRoute, SessionDep, WorkDep
 from gravl.errors import ValidationFailed
 from gravl.ids import IdPath
+from gravl.vocabulary import MUSCLE_GROUPS, Equipment
 
 router = APIRouter(prefix="/api", tags=["catalog"], route_class=CorridorRoute)
 

@@ -6,23 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.validation import InputModel
+from gravl.vocabulary import MUSCLE_SLUGS, Equipment
 
-Equipment = Literal[
-    "barbell",
-    "dumbbell",
-    "cable",
-    "machine",
-    "kettlebell",
-    "bands",
-    "body_only",
-    "medicine_ball",
-    "exercise_ball",
-    "foam_roll",
-    "ez_bar",
-    "other",
-]
 Category = Literal[
     "strength",
     "cardio",

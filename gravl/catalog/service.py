@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
+from gravl.auth.models import User
+from gravl.auth.preferences import NO_EQUIPMENT, preferences_of
 from gravl.cache import SharedCache
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
@@ -253,8 +255,17 @@ async def exercise_alternatives(
     equipment: Collection[str] | None,
     limit: int,
 ) -> list[tuple[Exercise, Alternative]]:
-    """Substitutes for an exercise among those the caller may see."""
+    """Substitutes for an exercise among those the caller may see. A signed-in lifter's
+    preferences apply: without an ``equipment`` filter their own equipment list is used, and
+    the exercises they left out are never offered."""
     original = await get_exercise(session=session, user=user, exercise_id=exercise_id)
+    left_out: set[int] = set()
+    if user is not None:
+        stored = await session.scalar(select(User.preferences).where(User.id == user.id))
+        preferences = preferences_of(stored)
+        left_out = set(preferences.excluded_exercises)
+        if equipment is None and preferences.equipment is not None:
+            equipment = {*preferences.equipment, *NO_EQUIPMENT}
     shared = select(ExerciseMuscle.exercise_id).where(
         ExerciseMuscle.role == "primary",
         ExerciseMuscle.muscle_group.in_(original.primary_muscles),
@@ -266,6 +277,7 @@ async def exercise_alternatives(
             .where(Exercise.id.in_(shared))
             .options(selectinload(Exercise.muscles))
         )
+        if e.id not in left_out
     }
     ranked = alternatives(
         facts(original), (facts(e) for e in pool.values()), equipment=equipment, limit=limit

@@ -16,12 +16,14 @@ from datetime import datetime, timedelta
 from gravl.recommendations.volume import WeeklyRange, weekly_range
 from gravl.recovery.model import DEFAULT_CONSTANTS
 from gravl.training.targets import (
+    MAIN_MUSCLE_SETS,
     AnyWorkout,
     Candidate,
     MuscleTarget,
     Role,
     WorkoutKey,
     display_order,
+    main_muscles,
 )
 
 
@@ -37,9 +39,7 @@ class RankingConstants:
     over_penalty: float = 15.0
     repeat_penalty: float = 20.0
     repeat_window: timedelta = timedelta(hours=48)
-    # A workout's main muscles: primary movers with at least this many planned sets. Only they
-    # exclude it when fatigued (a lone set of curls in a pull session does not).
-    main_muscle_sets: float = 3.0
+    main_muscle_sets: float = MAIN_MUSCLE_SETS  # gravl.training.targets.main_muscles
     # Reasons name at most this many muscles, so they stay one readable line.
     muscles_per_reason: int = 2
 
@@ -206,14 +206,6 @@ class _Scored:
         )
 
 
-def main_muscles(candidate: Candidate, constants: RankingConstants = DEFAULT_RANKING) -> list[str]:
-    """The muscles a workout is about: primary movers with enough planned sets (all primary
-    ones when none has that many)."""
-    primary = [t for t in candidate.targets if t.role == "primary"]
-    main = [t.muscle for t in primary if t.weight >= constants.main_muscle_sets]
-    return main or [t.muscle for t in primary]
-
-
 def _tier(candidate: Candidate, plan: PlanContext) -> int:
     key = candidate.workout.key
     if key == plan.first:
@@ -355,12 +347,14 @@ def rank_workouts(
     last_done: Mapping[WorkoutKey, datetime] | None = None,
     scheduled: WorkoutKey | None = None,
     plan: PlanContext | None = None,
+    unsuitable: Mapping[WorkoutKey, str] | None = None,
     limit: int = 3,
     constants: RankingConstants = DEFAULT_RANKING,
 ) -> Ranking:
     """Exclude, score, rank and explain workouts; muscles missing from `recovery` are rested.
 
-    ``plan`` says what the day holds (``scheduled`` is short for a plain scheduled day).
+    ``plan`` says what the day holds (``scheduled`` is short for a plain scheduled day);
+    ``unsuitable`` names the workouts the lifter's preferences rule out, with why.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
@@ -382,8 +376,14 @@ def rank_workouts(
     excluded: list[Exclusion] = []
     scored: list[_Scored] = []
     first_excluded: Exclusion | None = None
+    ruled_out = unsuitable or {}
     for candidate in pool:
-        exclusion = _exclusion(candidate, today, plan)
+        reason = ruled_out.get(candidate.workout.key)
+        exclusion = (
+            Exclusion(candidate.workout, reason)
+            if reason is not None
+            else _exclusion(candidate, today, plan)
+        )
         if exclusion is not None:
             excluded.append(exclusion)
             if candidate.workout.key == plan.first:
@@ -416,7 +416,7 @@ def _exclusion(candidate: Candidate, today: _Today, plan: PlanContext) -> Exclus
     workout = candidate.workout
     if not candidate.targets:
         return Exclusion(workout, "Has no exercises with target muscles to judge recovery by")
-    main = main_muscles(candidate, constants)
+    main = main_muscles(candidate, constants.main_muscle_sets)
     below = sorted(
         (
             m

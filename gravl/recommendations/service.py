@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
+from gravl.auth.models import User
+from gravl.auth.preferences import Preferences, preferences_of
 from gravl.cache import Caches, Slot
 from gravl.catalog import cache as catalog_cache
 from gravl.db import utcnow
@@ -27,6 +29,7 @@ from gravl.recovery import service as recovery
 from gravl.recovery.model import SetRecord, main_cause, tau_hours
 from gravl.training.candidates import candidates
 from gravl.training.schedule import DayPlan, day_plan, local_today
+from gravl.training.suitability import unsuitable_all
 from gravl.training.targets import AnyWorkout, Candidate, WorkoutKey
 
 # Built once: constructing the statement and its cache key costs more than running it.
@@ -158,8 +161,9 @@ class PlanInputs:
     plan: DayPlan
     pool: list[Candidate]
     done: dict[WorkoutKey, datetime]  # last done, from the analysis window before loading on
-    names: dict[int, str]  # of every exercise in ``recovery.sets`` (the causes' names)
+    names: dict[int, str]  # of every exercise in ``recovery.sets`` and the excluded ones
     sessions: list[DaySession]  # what was logged on ``on``
+    preferences: Preferences
 
 
 async def load_plan_inputs(
@@ -173,9 +177,18 @@ async def load_plan_inputs(
     # Four weeks back: a rotation continues after the last session done, however long ago.
     since = now - ROTATION_MEMORY
     done = await last_done(session=session, user=user, since=since, until=now + AHEAD)
-    names = await catalog_cache.exercise_names(session, {s.exercise_id for s in inputs.sets})
+    preferences = await lifter_preferences(session, user)
+    names = await catalog_cache.exercise_names(
+        session, {s.exercise_id for s in inputs.sets} | set(preferences.excluded_exercises)
+    )
     sessions = await day_sessions(session=session, user=user, on=on, until=now + AHEAD)
-    return PlanInputs(inputs, on, plan, pool, done, names, sessions)
+    return PlanInputs(inputs, on, plan, pool, done, names, sessions, preferences)
+
+
+async def lifter_preferences(session: AsyncSession, user: Lifter) -> Preferences:
+    """The lifter's training preferences (gravl.auth.preferences)."""
+    stored = await session.scalar(select(User.preferences).where(User.id == user.id))
+    return preferences_of(stored)
 
 
 @dataclass(frozen=True)
@@ -246,12 +259,14 @@ def recommend_from(
         planned_sets={c.workout.key: c.planned_sets for c in inputs.pool},
         trained_on=_trained_days(inputs.recovery.sets, zone, inputs.on),
     )
+    preferences = inputs.preferences
     ranked = ranking.rank_workouts(
         inputs.pool,
-        muscle_recovery(snap, inputs.names, user.experience),
+        muscle_recovery(snap, inputs.names, user.experience, preferences.goal),
         now=snap.computed_at,
         last_done={key: at for key, at in inputs.done.items() if at >= since},
         plan=_plan_context(day, inputs, snap, day_start(user, inputs.on)),
+        unsuitable=unsuitable_all(inputs.pool, preferences, inputs.on, inputs.names),
         limit=limit,
     )
     return Recommended(snap, day, ranked, workouts, user.timezone)

@@ -18,8 +18,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from gravl.auth.schemas import Experience
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_SLUGS
 from gravl.history.sets import SetType
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS
 
 Status = Literal["ready", "recovering", "fatigued"]
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.cache import Slot
-from gravl.catalog.muscles import MUSCLE_NAMES
 from gravl.corridor import CachesDep, CorridorRoute, SessionDep, WorkDep
 from gravl.recovery import service
 from gravl.recovery.model import MuscleReport
 from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
 from gravl.recovery.service import Snapshot
 from gravl.validation import Instant
+from gravl.vocabulary import MUSCLE_NAMES
 
 router = APIRouter(prefix="/api/recovery", tags=["recovery"], route_class=CorridorRoute)
 

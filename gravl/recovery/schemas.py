@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.validation import InputModel
+from gravl.vocabulary import MUSCLE_SLUGS
 
 
 class MuscleRecoveryOut(BaseModel):

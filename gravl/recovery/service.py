@@ -22,7 +22,6 @@ from gravl.auth.lifter import Lifter
 from gravl.auth.schemas import Experience
 from gravl.cache import Caches, Slot, cached
 from gravl.catalog.cache import exercise_muscles
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import history
@@ -42,6 +41,7 @@ from gravl.recovery.model import (
     tau_hours,
 )
 from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
+from gravl.vocabulary import MUSCLE_SLUGS
 
 C = DEFAULT_CONSTANTS
 # The history a recompute reads (older sets contribute < 0.1%); novelty before it is looked up

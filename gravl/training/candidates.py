@@ -12,28 +12,54 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
+from gravl.auth.models import User
+from gravl.auth.preferences import preferences_of
 from gravl.cache import Caches, Derived
-from gravl.catalog.cache import Muscles, exercise_muscles
+from gravl.catalog.cache import Muscles, exercise_equipment, exercise_muscles
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import service as recovery
 from gravl.training.cache import BuiltinWorkouts, builtin_workouts, program_schedule
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise
 from gravl.training.schedule import day_plan, local_today
-from gravl.training.targets import AnyWorkout, Candidate, PlannedExercise, target_muscles
+from gravl.training.suitability import unsuitable_all
+from gravl.training.targets import (
+    DEFAULT_REST_S,
+    AnyWorkout,
+    Candidate,
+    PlannedExercise,
+    WorkoutKey,
+    estimated_minutes,
+    target_muscles,
+)
 
 # Planned (sets, exercise id) pairs of one workout, in position order.
 Planned = Iterable[tuple[int, int]]
 
 
-def _candidate(workout: AnyWorkout, planned: Planned, muscles: dict[int, Muscles]) -> Candidate:
+def _candidate(
+    workout: AnyWorkout,
+    planned: Planned,
+    muscles: dict[int, Muscles],
+    equipment: dict[int, str | None],
+) -> Candidate:
+    pairs = list(planned)
     exercises = [
         PlannedExercise(
             sets=sets, primary=muscles[exercise_id][0], secondary=muscles[exercise_id][1]
         )
-        for sets, exercise_id in planned
+        for sets, exercise_id in pairs
     ]
-    return Candidate(workout, target_muscles(exercises), sum(e.sets for e in exercises))
+    return Candidate(
+        workout,
+        target_muscles(exercises),
+        planned_sets=sum(e.sets for e in exercises),
+        exercises=tuple(exercise_id for _, exercise_id in pairs),
+        equipment=frozenset(
+            needed for _, exercise_id in pairs if (needed := equipment.get(exercise_id))
+        ),
+        minutes=estimated_minutes((sets, DEFAULT_REST_S) for sets, _ in pairs),
+    )
 
 
 # Built once: constructing the statement and its cache key costs more than running it.
@@ -63,14 +89,15 @@ async def builtin_candidates(session: AsyncSession) -> dict[int, Candidate]:
     """Every built-in workout as a candidate, by workout id in id order."""
 
     async def derive(builtins: BuiltinWorkouts) -> dict[int, Candidate]:
-        muscles = await exercise_muscles(
-            session, {e for w in builtins.workouts for _, e in w.planned}
-        )
+        ids = {e for w in builtins.workouts for _, e in w.planned}
+        muscles = await exercise_muscles(session, ids)
+        equipment = await exercise_equipment(session, ids)
         return {
             w.id: _candidate(
                 AnyWorkout(w.id, w.name, "library" if w.kind == "library" else "program"),
                 w.planned,
                 muscles,
+                equipment,
             )
             for w in builtins.workouts
         }
@@ -97,11 +124,12 @@ async def candidates(
         entry = customs.setdefault(custom_id, (name, []))
         if exercise_id is not None:
             entry[1].append((sets, exercise_id))
-    muscles = await exercise_muscles(
-        session, {e for _, planned in customs.values() for _, e in planned}
-    )
+    ids = {e for _, planned in customs.values() for _, e in planned}
+    muscles = await exercise_muscles(session, ids)
+    equipment = await exercise_equipment(session, ids)
     for custom_id, (name, planned) in customs.items():
-        found.append(_candidate(AnyWorkout(custom_id, name, "custom"), planned, muscles))
+        workout = AnyWorkout(custom_id, name, "custom")
+        found.append(_candidate(workout, planned, muscles, equipment))
     return found
 
 
@@ -158,8 +186,15 @@ async def available(
     at = await training_moment(session=session, user=user, on=on)
     snapshot = await recovery.snapshot(session=session, user=user, caches=caches, at=at)
     scores = {r.muscle: r.recovery_score for r in snapshot.reports}
+    scheduled: WorkoutKey = ("workout", plan.scheduled_workout_id or 0)
+    pool = await candidates(session=session, user=user, program_id=plan.program_id)
+    # The lifter's preferences rule workouts out here as in the recommendations; the
+    # scheduled one stays, so the day's own workout is always shown.
+    stored = await session.scalar(select(User.preferences).where(User.id == user.id))
+    ruled_out = unsuitable_all(pool, preferences_of(stored), on, {})
     rows = [
-        (c, recovery_fit(c, scores), c.workout.key == ("workout", plan.scheduled_workout_id))
-        for c in await candidates(session=session, user=user, program_id=plan.program_id)
+        (c, recovery_fit(c, scores), c.workout.key == scheduled)
+        for c in pool
+        if c.workout.key == scheduled or c.workout.key not in ruled_out
     ]
     return sorted(rows, key=lambda r: (not r[2], -r[1], r[0].workout.name, r[0].workout.id))

@@ -14,6 +14,7 @@ Role = Literal["primary", "secondary"]
 WorkoutKey = tuple[Literal["workout", "custom"], int]
 
 SECONDS_PER_SET = 40  # time under the bar for a typical working set, before the rest
+DEFAULT_REST_S = 90  # between working sets, when a workout does not say
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Candidate:
     workout: AnyWorkout
     targets: tuple[MuscleTarget, ...]
     planned_sets: int = 0  # working sets in all, to tell a done session from a start
+    exercises: tuple[int, ...] = ()  # exercise ids, in order
+    equipment: frozenset[str] = frozenset()  # what its exercises need
+    minutes: int = 0  # estimated length
 
 
 def target_muscles(
@@ -76,6 +80,19 @@ def target_muscles(
         for m, w in weights.items()
         if w > 0
     )
+
+
+# A workout's main muscles: primary movers with at least this many planned sets. Only they keep
+# it out when fatigued or rested (a lone set of curls in a pull session does not).
+MAIN_MUSCLE_SETS = 3.0
+
+
+def main_muscles(candidate: Candidate, min_sets: float = MAIN_MUSCLE_SETS) -> list[str]:
+    """The muscles a workout is about: primary movers with enough planned sets (all primary
+    ones when none has that many)."""
+    primary = [t for t in candidate.targets if t.role == "primary"]
+    main = [t.muscle for t in primary if t.weight >= min_sets]
+    return main or [t.muscle for t in primary]
 
 
 def display_order(targets: Iterable[MuscleTarget]) -> tuple[MuscleTarget, ...]:

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.catalog.models import Exercise, ExerciseMuscle
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.catalog.service import search_text, slugify
 from gravl.transfer.matching import ExerciseMatcher
 from gravl.transfer.models import ExerciseSource
+from gravl.vocabulary import MUSCLE_SLUGS
 
 SOURCE = "free-exercise-db"
 SLUG_PREFIX = "fedb-"

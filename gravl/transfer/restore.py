@@ -22,7 +22,6 @@ from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise, ExerciseMuscle
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.catalog.service import search_text
 from gravl.errors import ValidationFailed
 from gravl.errors import validation_details as field_details
@@ -48,6 +47,7 @@ from gravl.transfer.service import (
     write,
 )
 from gravl.validation import nul_path
+from gravl.vocabulary import MUSCLE_SLUGS
 
 ExerciseIdOf = Callable[[ExerciseRef], int]
 

@@ -12,11 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from gravl.catalog.schemas import Category, Equipment, Force, Level, Mechanic
+from gravl.catalog.schemas import Category, Force, Level, Mechanic
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
 from gravl.transfer.parsing import MAX_NUMBER, CsvFormat
 from gravl.validation import Instant
+from gravl.vocabulary import Equipment
 
 # The CSV exports of other apps, and Gravl's own JSON export (restored, not parsed).
 ImportFormat = Literal[CsvFormat, "gravl"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.recovery import service
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_NAMES
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.vocabulary import MUSCLE_SLUGS
 from tests.conftest import Account
 
 CUSTOM = {

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
+from gravl.vocabulary import MUSCLE_SLUGS
 from tests.e2e.conftest import MAX_LAYOUT_SHIFT, axe_violations, layout_shift, sign_up
 
 

@@ -8,12 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.recommendations.ranking import (
     DEFAULT_RANKING,
     Cause,
     MuscleReadiness,
-    main_muscles,
     rank_workouts,
 )
 from gravl.recommendations.volume import WeeklyRange
@@ -25,8 +23,10 @@ from gravl.training.targets import (
     PlannedExercise,
     WorkoutKey,
     WorkoutKind,
+    main_muscles,
     target_muscles,
 )
+from gravl.vocabulary import MUSCLE_SLUGS
 
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
 MUSCLES = sorted(MUSCLE_SLUGS)

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.history.sets import SetType
 from gravl.recovery.model import (
     DEFAULT_CONSTANTS,
@@ -14,6 +13,7 @@ from gravl.recovery.model import (
     recovery_score,
     tau_hours,
 )
+from gravl.vocabulary import MUSCLE_SLUGS
 
 T0 = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
 MUSCLES = sorted(MUSCLE_SLUGS)

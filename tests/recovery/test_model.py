@@ -8,7 +8,6 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_SLUGS, MuscleGroupInfo
 from gravl.history.sets import SetType
 from gravl.recovery.model import (
     DEFAULT_CONSTANTS,
@@ -32,6 +31,7 @@ from gravl.recovery.model import (
     tau_hours,
     updated_k,
 )
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS, MuscleGroupInfo
 
 C = DEFAULT_CONSTANTS
 MUSCLES = sorted(MUSCLE_SLUGS)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.recovery.model import status
+from gravl.vocabulary import MUSCLE_SLUGS
 from tests.conftest import Account
 from tests.factories import ago, exercise_id, hard_sets, log
 

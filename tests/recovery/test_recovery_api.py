@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from gravl.app import create_app
 from gravl.auth.models import User
-from gravl.catalog.muscles import MUSCLE_SLUGS
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.recovery import service
+from gravl.vocabulary import MUSCLE_SLUGS
 from tests.conftest import Account
 from tests.factories import ago, enroll, exercise_id, hard_sets, log
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_SLUGS
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS
 from gravl.web.recovery import MuscleRecovery, fully_recovered
 from gravl.web.templating import local_time, templates, weight
 from tests.web.helpers import sign_up

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from gravl.catalog import service as catalog
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
-from gravl.catalog.schemas import Equipment
 from gravl.corridor import SessionDep
 from gravl.training import custom, schedule
 from gravl.training import service as training
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_NAMES, Equipment
 from gravl.web.forms import id_or_404
 from gravl.web.pages.today import log_links
 from gravl.web.routing import WebRoute, redirect, render

@@ -13,13 +13,13 @@ from starlette.responses import Response
 
 from gravl.auth.lifter import Lifter
 from gravl.catalog import service as catalog
-from gravl.catalog.muscles import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.corridor import SessionDep
 from gravl.logs import service as logs
 from gravl.recommendations.ranking import DEFAULT_RANKING
 from gravl.stats import service as stats
 from gravl.stats.records import PersonalRecord
 from gravl.training.schedule import local_today
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.web.charts import heat_level, line_chart
 from gravl.web.forms import id_or_404
 from gravl.web.routing import WebRoute, render

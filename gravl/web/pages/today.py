@@ -16,7 +16,6 @@ from starlette.responses import Response
 
 from gravl.auth.lifter import Lifter
 from gravl.cache import Caches
-from gravl.catalog.muscles import MUSCLE_NAMES
 from gravl.corridor import CachesDep, SessionDep
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.logs import service as logs
@@ -27,6 +26,7 @@ from gravl.training import service as training
 from gravl.training.custom import get_custom_workout
 from gravl.training.schemas import ScheduleToday, SwapIn, WorkoutOut
 from gravl.training.targets import WorkoutKey
+from gravl.vocabulary import MUSCLE_NAMES
 from gravl.web.forms import FormErrors, form_fields, id_or_404, sentence, undo_unless_kept
 from gravl.web.recovery import from_snapshot
 from gravl.web.routing import WebRoute, redirect, render, safe_next

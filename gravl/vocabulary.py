@@ -1,4 +1,6 @@
-"""The 17 muscle groups (slugs shared with free-exercise-db) and their recovery times.
+"""The words Gravl's exercises are described in: the 17 muscle groups (slugs shared with
+free-exercise-db) with their recovery times, and the equipment an exercise needs. A leaf module:
+the catalog, the recovery model and the lifter's preferences all speak it.
 
 ``recovery_hours`` is T_m of the recovery model (docs/recovery.md): the time a reference
 session (ten hard sets) takes to recover to 90% (chest 72 h after McLester 2003, Korak 2015 and
@@ -12,6 +14,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 Region = Literal["upper", "lower", "core"]
+Equipment = Literal[
+    "barbell",
+    "dumbbell",
+    "cable",
+    "machine",
+    "kettlebell",
+    "bands",
+    "body_only",
+    "medicine_ball",
+    "exercise_ball",
+    "foam_roll",
+    "ez_bar",
+    "other",
+]
 
 
 @dataclass(frozen=True)
