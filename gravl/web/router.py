@@ -15,6 +15,7 @@ from gravl.web.pages import (
     security,
     settings,
     today,
+    training_prefs,
     transfer,
 )
 
@@ -29,6 +30,7 @@ for _pages in (
     custom,
     transfer,
     settings,
+    training_prefs,
     security,
 ):
     router.include_router(_pages.router)

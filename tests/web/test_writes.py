@@ -108,6 +108,21 @@ def _settings(client: TestClient) -> Post:
     return Post("/settings", {"csrf_token": csrf_from(html), **data, "experience": "advanced"})
 
 
+def _training_preferences(client: TestClient) -> Post:
+    html = client.get("/settings/training").text
+    data: dict[str, str | list[str]] = {
+        "goal": "strength",
+        "equipment_mode": "listed",
+        "equipment": ["dumbbell", "bands"],
+        "session_minutes": "45",
+        "rest": ["neck"],
+        "until_neck": "",
+        "add_exercise": "",
+        "accessory_sessions": "on",
+    }
+    return Post("/settings/training", {"csrf_token": csrf_from(html), **data})
+
+
 def _enroll(client: TestClient) -> Post:
     html = client.get("/programs").text
     program = re.search(r'action="/programs/(\d+)/enroll"', html)
@@ -206,6 +221,7 @@ def _delete_log(client: TestClient) -> Post:
 # Every web form that writes training data: (method, route path) → the post to make.
 WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/settings"): _settings,
+    ("POST", "/settings/training"): _training_preferences,
     ("POST", "/programs/{program_id}/enroll"): _enroll,
     ("POST", "/today/swap"): _swap,
     ("POST", "/swaps/{swap_id}/revert"): _revert,
