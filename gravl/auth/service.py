@@ -11,8 +11,9 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from gravl.auth.lifter import Lifter
 from gravl.auth.models import AuthSession, RefreshToken, SecurityEvent, User
 from gravl.auth.preferences import Preferences, preferences_of
 from gravl.auth.ratelimit import check_limit, count_attempts, record_attempt
-from gravl.auth.schemas import ProfilePatch, RegisterIn, TokenPair
+from gravl.auth.schemas import PreferencesPatch, ProfilePatch, RegisterIn, TokenPair
 from gravl.auth.sessions import Client
 from gravl.config import Settings
 from gravl.db import utcnow
@@ -553,13 +554,37 @@ async def update_profile(*, session: AsyncSession, lifter: Lifter, data: Profile
             continue
         setattr(user, field, value)
     if data.preferences is not None:
-        changes = data.preferences.model_dump(exclude_unset=True, mode="json")
-        current = preferences_of(user.preferences).model_dump(mode="json")
-        # Validated again whole: the document stored is always a valid one.
-        merged = Preferences.model_validate({**current, **changes})
-        user.preferences = merged.model_dump(mode="json")
+        user.preferences = merged_preferences(user.preferences, data.preferences)
     await session.flush()
     return user
+
+
+# Sent as null: the lists are emptied, these keep their values; equipment and session length
+# take null as a value ("a full gym", "no limit").
+_CLEARED_BY_NULL: dict[str, list[Any]] = {"excluded_exercises": [], "excluded_muscles": []}
+_KEPT_ON_NULL = {"goal", "accessory_sessions"}
+
+
+def merged_preferences(stored: Any, patch: PreferencesPatch) -> dict[str, Any]:
+    """The stored preferences with the patch's fields replaced, validated whole (the document
+    stored is always a valid one)."""
+    changes = patch.model_dump(exclude_unset=True, mode="json")
+    for field, value in list(changes.items()):
+        if value is None and field in _KEPT_ON_NULL:
+            del changes[field]
+        elif value is None and field in _CLEARED_BY_NULL:
+            changes[field] = _CLEARED_BY_NULL[field]
+    current = preferences_of(stored).model_dump(mode="json")
+    try:
+        merged = Preferences.model_validate({**current, **changes})
+    except ValidationError as exc:
+        details = [
+            {"field": "preferences." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        message = f"{details[0]['field']}: {details[0]['message']}"
+        raise ValidationFailed(message, details=details) from exc
+    return merged.model_dump(mode="json")
 
 
 async def _issue_tokens(

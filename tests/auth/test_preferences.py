@@ -62,3 +62,26 @@ def test_bad_preferences_are_refused_whole(client: TestClient, lifter: Account) 
         fields = [d["field"] for d in response.json()["error"]["details"]]
         assert field in fields, (bad, fields)
     assert client.get("/api/me", headers=lifter.headers).json()["preferences"]["goal"] == "general"
+
+
+def test_null_clears_a_list_and_keeps_a_choice(client: TestClient, lifter: Account) -> None:
+    """Found by fuzzing: `excluded_muscles: null` was a 500."""
+    _patch(
+        client,
+        lifter,
+        {
+            "goal": "strength",
+            "excluded_muscles": [{"muscle_group": "neck"}],
+            "excluded_exercises": [3],
+        },
+    )
+    response = _patch(
+        client,
+        lifter,
+        {"goal": None, "excluded_muscles": None, "excluded_exercises": None, "equipment": None},
+    )
+    assert response.status_code == 200, response.text
+    prefs = response.json()["preferences"]
+    assert prefs["goal"] == "strength"
+    assert prefs["excluded_muscles"] == [] and prefs["excluded_exercises"] == []
+    assert prefs["equipment"] is None
