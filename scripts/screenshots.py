@@ -38,6 +38,7 @@ PAGES = (
     ("exercises", "/exercises?q=press"),
     ("custom-workout", "/workouts/custom/new"),
     ("settings", "/settings"),
+    ("training", "/settings/training"),
     ("security", "/settings/security"),
     ("not-found", "/no-such-page"),
 )
