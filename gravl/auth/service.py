@@ -269,11 +269,15 @@ async def refresh(
 ) -> TokenPair:
     """Rotate a refresh token; presenting an already-rotated one ends its whole session."""
     now = utcnow()
+    # The session's row is locked first, by every refresh of it: racing refreshes then take
+    # their locks in one order (session, then tokens) and queue instead of deadlocking
+    # (PostgreSQL; SQLite has one writer anyway).
     found = (
         await session.execute(
             select(RefreshToken, AuthSession)
             .join(AuthSession, AuthSession.id == RefreshToken.family_id)
             .where(RefreshToken.token_hash == security.hash_token(refresh_token))
+            .with_for_update(of=AuthSession)
         )
     ).first()
     if found is None:
