@@ -548,6 +548,12 @@ async def delete_account(
     await session.flush()
 
 
+async def preferences(*, session: AsyncSession, lifter: Lifter) -> Preferences:
+    """The lifter's training preferences (gravl.auth.preferences), the defaults until set."""
+    stored = await session.scalar(select(User.preferences).where(User.id == lifter.id))
+    return preferences_of(stored)
+
+
 async def update_profile(*, session: AsyncSession, lifter: Lifter, data: ProfilePatch) -> User:
     """Change the profile fields that were sent (the caller claimed the lifter for a write:
     experience and timezone shape recovery and today's plan)."""

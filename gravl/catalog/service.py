@@ -11,9 +11,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.auth import service as auth_service
 from gravl.auth.lifter import Lifter
-from gravl.auth.models import User
-from gravl.auth.preferences import NO_EQUIPMENT, preferences_of
+from gravl.auth.preferences import NO_EQUIPMENT
 from gravl.cache import SharedCache
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
@@ -261,8 +261,7 @@ async def exercise_alternatives(
     original = await get_exercise(session=session, user=user, exercise_id=exercise_id)
     left_out: set[int] = set()
     if user is not None:
-        stored = await session.scalar(select(User.preferences).where(User.id == user.id))
-        preferences = preferences_of(stored)
+        preferences = await auth_service.preferences(session=session, lifter=user)
         left_out = set(preferences.excluded_exercises)
         if equipment is None and preferences.equipment is not None:
             equipment = {*preferences.equipment, *NO_EQUIPMENT}

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.auth import service as auth_service
 from gravl.auth.lifter import Lifter
-from gravl.auth.models import User
-from gravl.auth.preferences import Preferences, preferences_of
+from gravl.auth.preferences import Preferences
 from gravl.cache import Caches, Slot
 from gravl.catalog import cache as catalog_cache
 from gravl.db import utcnow
@@ -177,18 +177,12 @@ async def load_plan_inputs(
     # Four weeks back: a rotation continues after the last session done, however long ago.
     since = now - ROTATION_MEMORY
     done = await last_done(session=session, user=user, since=since, until=now + AHEAD)
-    preferences = await lifter_preferences(session, user)
+    preferences = await auth_service.preferences(session=session, lifter=user)
     names = await catalog_cache.exercise_names(
         session, {s.exercise_id for s in inputs.sets} | set(preferences.excluded_exercises)
     )
     sessions = await day_sessions(session=session, user=user, on=on, until=now + AHEAD)
     return PlanInputs(inputs, on, plan, pool, done, names, sessions, preferences)
-
-
-async def lifter_preferences(session: AsyncSession, user: Lifter) -> Preferences:
-    """The lifter's training preferences (gravl.auth.preferences)."""
-    stored = await session.scalar(select(User.preferences).where(User.id == user.id))
-    return preferences_of(stored)
 
 
 @dataclass(frozen=True)
@@ -333,7 +327,11 @@ async def recommend(
     if at is not None:
         loaded = await recovery.load_inputs(session, user.id, at)
         inputs = await load_plan_inputs(session, user, loaded)
-        moment = await recovery.snapshot(session=session, user=user, caches=caches, at=at)
+        # The inputs just loaded answer the moment, unless it lies before a muscle's stored
+        # state (a look back): then the snapshot rebuilds it from the history.
+        moment = recovery.snapshot_of(loaded, user.experience, at) or await recovery.snapshot(
+            session=session, user=user, caches=caches, at=at
+        )
         return recommend_from(moment, inputs, user, limit)
     now = utcnow()
     cached = caches.get(PLAN_INPUTS, user)

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.auth import service as auth_service
 from gravl.auth.lifter import Lifter
-from gravl.auth.models import User
-from gravl.auth.preferences import preferences_of
 from gravl.cache import Caches, Derived
 from gravl.catalog.cache import Muscles, exercise_equipment, exercise_muscles
 from gravl.db import utcnow
@@ -190,8 +189,8 @@ async def available(
     pool = await candidates(session=session, user=user, program_id=plan.program_id)
     # The lifter's preferences rule workouts out here as in the recommendations; the
     # scheduled one stays, so the day's own workout is always shown.
-    stored = await session.scalar(select(User.preferences).where(User.id == user.id))
-    ruled_out = unsuitable_all(pool, preferences_of(stored), on, {})
+    preferences = await auth_service.preferences(session=session, lifter=user)
+    ruled_out = unsuitable_all(pool, preferences, on, {})
     rows = [
         (c, recovery_fit(c, scores), c.workout.key == scheduled)
         for c in pool
