@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from gravl.cache import SharedCache
 from gravl.catalog.models import Exercise, ExerciseMuscle
 
+T = TypeVar("T")
 Muscles = tuple[tuple[str, ...], tuple[str, ...]]  # (primary, secondary) slugs, sorted
 
 # The same freshness the exercise list's cache uses (gravl.catalog.service).
@@ -29,6 +33,24 @@ class BuiltinExercises:
     muscles: Mapping[int, Muscles]  # built-in exercise id -> its muscles
     names: Mapping[int, str]  # built-in exercise id -> name
     equipment: Mapping[int, str | None] = field(default_factory=dict)  # id -> what it needs
+    categories: Mapping[int, str] = field(default_factory=dict)  # id -> catalog category
+
+    @cached_property
+    def by_primary(self) -> Mapping[tuple[str, ...], tuple[int, ...]]:
+        """The built-ins grouped by their main muscles: variations of the same work."""
+        found: dict[tuple[str, ...], list[int]] = {}
+        for exercise_id, (primary, _) in self.muscles.items():
+            if primary:
+                found.setdefault(primary, []).append(exercise_id)
+        return {primary: tuple(sorted(ids)) for primary, ids in found.items()}
+
+    def variations(self, exercise_id: int) -> tuple[int, ...]:
+        """The exercise and the built-ins with the same main muscles (for the repeated-bout
+        effect: a dumbbell press after months of barbell pressing is not new work)."""
+        muscles = self.muscles.get(exercise_id)
+        if muscles is None or not muscles[0]:
+            return (exercise_id,)
+        return self.by_primary[muscles[0]]
 
 
 async def builtin_exercises(session: AsyncSession) -> BuiltinExercises:
@@ -39,12 +61,12 @@ async def builtin_exercises(session: AsyncSession) -> BuiltinExercises:
 async def _load(session: AsyncSession) -> BuiltinExercises:
     rows_e = (
         await session.execute(
-            select(Exercise.id, Exercise.name, Exercise.equipment).where(
+            select(Exercise.id, Exercise.name, Exercise.equipment, Exercise.category).where(
                 Exercise.owner_id.is_(None)
             )
         )
     ).all()
-    names = {i: name for i, name, _ in rows_e}
+    names = {i: name for i, name, _, _ in rows_e}
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in names}
     rows = await session.execute(
         select(ExerciseMuscle.exercise_id, ExerciseMuscle.muscle_group, ExerciseMuscle.role)
@@ -57,7 +79,8 @@ async def _load(session: AsyncSession) -> BuiltinExercises:
     return BuiltinExercises(
         muscles={i: (tuple(p), tuple(s)) for i, (p, s) in found.items()},
         names=names,
-        equipment={i: equipment for i, _, equipment in rows_e},
+        equipment={i: equipment for i, _, equipment, _ in rows_e},
+        categories={i: category for i, _, _, category in rows_e},
     )
 
 
@@ -90,18 +113,7 @@ async def exercise_muscles(
 
 async def exercise_names(session: AsyncSession, exercise_ids: Iterable[int]) -> dict[int, str]:
     """Each exercise's name: built-ins from the cache, the others from the database."""
-    ids = set(exercise_ids)
-    if not ids:
-        return {}
-    known = (await builtin_exercises(session)).names
-    result = {i: known[i] for i in ids if i in known}
-    missing = ids - result.keys()
-    if missing:
-        rows = await session.execute(
-            select(Exercise.id, Exercise.name).where(Exercise.id.in_(missing))
-        )
-        result.update(rows.all())
-    return result
+    return await _attribute(session, exercise_ids, "names", Exercise.name)
 
 
 async def exercise_equipment(
@@ -109,15 +121,28 @@ async def exercise_equipment(
 ) -> dict[int, str | None]:
     """The equipment each exercise needs (None: unknown): built-ins from the cache, the
     others from the database."""
+    return await _attribute(session, exercise_ids, "equipment", Exercise.equipment)
+
+
+async def exercise_categories(session: AsyncSession, exercise_ids: Iterable[int]) -> dict[int, str]:
+    """Each exercise's catalog category (strength, cardio, stretching...): built-ins from the
+    cache, the others from the database."""
+    return await _attribute(session, exercise_ids, "categories", Exercise.category)
+
+
+async def _attribute(
+    session: AsyncSession,
+    exercise_ids: Iterable[int],
+    field_name: str,
+    column: InstrumentedAttribute[T],
+) -> dict[int, T]:
     ids = set(exercise_ids)
     if not ids:
         return {}
-    known = (await builtin_exercises(session)).equipment
+    known: Mapping[int, T] = getattr(await builtin_exercises(session), field_name)
     result = {i: known[i] for i in ids if i in known}
     missing = ids - result.keys()
     if missing:
-        rows = await session.execute(
-            select(Exercise.id, Exercise.equipment).where(Exercise.id.in_(missing))
-        )
-        result.update(rows.all())
+        rows = await session.execute(select(Exercise.id, column).where(Exercise.id.in_(missing)))
+        result.update(dict(rows.all()))
     return result

@@ -177,8 +177,10 @@ async def create_log(
         if replay is not None:
             return Created(replay, replayed=True)
     now = utcnow()
-    # In UTC, as the database hands it back: the response is built from this object.
-    performed_at = (data.performed_at or now).astimezone(UTC)
+    # In UTC, as the database hands it back: the response is built from this object. A time a
+    # few minutes ahead (a phone's clock runs fast; validation allows 5 minutes) is now, so
+    # the sets count from the moment they are logged rather than vanish until then.
+    performed_at = min(data.performed_at or now, now).astimezone(UTC)
     exercise_name = await _visible_exercise_name(
         session=session, user_id=user.id, exercise_id=data.exercise_id
     )
@@ -355,7 +357,7 @@ async def update_log(
         log.exercise_id = exercise.id
         exercise_ids.add(exercise.id)
     if "performed_at" in data.model_fields_set and data.performed_at is not None:
-        log.performed_at = data.performed_at
+        log.performed_at = min(data.performed_at, utcnow())  # as on create
     if "notes" in data.model_fields_set:
         log.notes = data.notes
     if data.sets is not None:

@@ -325,7 +325,7 @@ async def recommend(
     """The plan's state of the day and the best workouts, at ``at`` (default now): for another
     moment, the recovery and the plan as they were or will be then."""
     if at is not None:
-        loaded = await recovery.load_inputs(session, user.id, at)
+        loaded = await recovery.load_inputs(session, user, at)
         inputs = await load_plan_inputs(session, user, loaded)
         # The inputs just loaded answer the moment, unless it lies before a muscle's stored
         # state (a look back): then the snapshot rebuilds it from the history.
@@ -338,7 +338,7 @@ async def recommend(
     if cached is None or cached.on != local_today(user, now):  # new data, or a new day
         loaded = await recovery.inputs(session=session, user=user, caches=caches)
         if local_today(user, loaded.loaded_at) != local_today(user, now):
-            loaded = await recovery.load_inputs(session, user.id, now)
+            loaded = await recovery.load_inputs(session, user, now)
         cached = await load_plan_inputs(session, user, loaded)
         caches.put(PLAN_INPUTS, user, cached)
         now = max(now, cached.recovery.loaded_at)

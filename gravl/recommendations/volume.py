@@ -1,9 +1,11 @@
 """Weekly volume with a floor and a ceiling: how many hard sets a muscle needs in a week to
 grow or get stronger, and how many it can recover from.
 
-Only hard sets count: sets whose effort is that of RPE 6 or more (a set logged without RPE is
-taken as RPE 8, as the recovery model does; warm-ups and timed sets without reps never count),
-each weighing 1 for a muscle it trains as a primary mover and ½ as an assisting one.
+Only hard sets count (`gravl.recovery.model.hard_set_weight`, as in the weekly sets the
+recovery API reports): lifting sets at RPE 6 or more — stated, or estimated from load and reps
+against the lifter's bests, RPE 8 when unknown — each weighing 1 for a muscle it trains as a
+primary mover and ½ as an assisting one, a drop set half that; warm-ups, cardio and mobility
+never count.
 
 The ranges, per week, for an intermediate lifter (major muscles / minor ones):
 
@@ -31,16 +33,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from gravl.recovery.model import SetRecord, effective_sets, effort
+from gravl.recovery.model import SetRecord, effective_sets
 
 Goal = Literal["hypertrophy", "general", "strength"]
 DEFAULT_GOAL: Goal = "general"
 MAJOR_MUSCLES = frozenset(
     {"chest", "lats", "middle_back", "shoulders", "quadriceps", "hamstrings", "glutes"}
 )
-HARD_RPE = 6.0
-_HARD_EFFORT = effort(HARD_RPE, "normal", 1, None)
-
 # (minimum, maximum) hard sets a week for an intermediate lifter: (major, minor).
 _RANGES: dict[Goal, tuple[tuple[float, float], tuple[float, float]]] = {
     "hypertrophy": ((10, 20), (4, 12)),
@@ -66,15 +65,8 @@ def weekly_range(
     return WeeklyRange(float(round(low * scale)), float(round(high * scale)))
 
 
-def is_hard(record: SetRecord) -> bool:
-    """A working set at the effort of RPE 6 or more (unrated sets are taken as RPE 8)."""
-    if record.set_type == "warmup" or not record.reps:
-        return False
-    return effort(record.rpe, record.set_type, record.reps, None) >= _HARD_EFFORT
-
-
 def hard_sets(
     sets: Iterable[SetRecord], muscle: str, window_start: datetime, window_end: datetime
 ) -> float:
     """Hard sets for ``muscle`` in (window_start, window_end]: primary 1, assisting ½."""
-    return effective_sets(sets, muscle, window_start, window_end, counts=is_hard)
+    return effective_sets(sets, muscle, window_start, window_end)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.catalog.cache import exercise_muscles
+from gravl.auth.lifter import Lifter
+from gravl.catalog.cache import builtin_exercises, exercise_categories, exercise_muscles
+from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.history.models import LogSet, WorkoutLog
-from gravl.recovery.model import DEFAULT_CONSTANTS, CheckIn, SetRecord, mark_novelty
+from gravl.recovery.model import CheckIn, Prior, SetRecord, annotate, kind_of
 from gravl.recovery.models import RecoveryCheckIn
 
 # Built once: constructing a statement and its cache key costs more Python than running it,
@@ -19,16 +22,34 @@ from gravl.recovery.models import RecoveryCheckIn
 # plain-column reads need no ORM compilation.
 _LOGS = cast(Table, WorkoutLog.__table__)
 _SETS = cast(Table, LogSet.__table__)
-_PREVIOUS_DONE = (
-    select(_LOGS.c.exercise_id, func.max(_LOGS.c.performed_at))
+# What the lifter had done of each exercise before a moment, over their whole history (the
+# repeated-bout effect fades over months, and the bests rate unrated sets): one row per
+# exercise, on the (user, exercise, performed_at) index.
+_unweighted_reps = case(
+    (
+        and_(
+            or_(_SETS.c.weight_kg.is_(None), _SETS.c.weight_kg == 0),
+            _SETS.c.set_type != "warmup",
+        ),
+        _SETS.c.reps,
+    ),
+)
+_PRIORS = (
+    select(
+        _LOGS.c.exercise_id,
+        func.max(_LOGS.c.performed_at),
+        func.max(_LOGS.c.best_e1rm_kg),
+        func.max(_unweighted_reps),
+    )
+    .join(_SETS, _SETS.c.log_id == _LOGS.c.id)
     .where(
         _LOGS.c.user_id == bindparam("user_id"),
         _LOGS.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
-        _LOGS.c.performed_at < bindparam("before"),
-        _LOGS.c.performed_at >= bindparam("since"),
     )
     .group_by(_LOGS.c.exercise_id)
 )
+_PRIORS_BEFORE = _PRIORS.where(_LOGS.c.performed_at < bindparam("before"))
+_PRIORS_UNTIL = _PRIORS.where(_LOGS.c.performed_at <= bindparam("before"))
 _SETS_BETWEEN = (
     select(
         _LOGS.c.id,
@@ -38,6 +59,8 @@ _SETS_BETWEEN = (
         _SETS.c.rpe,
         _SETS.c.set_type,
         _SETS.c.duration_s,
+        _SETS.c.weight_kg,
+        _SETS.c.distance_m,
     )
     .join(_SETS, _SETS.c.log_id == _LOGS.c.id)
     .where(
@@ -49,35 +72,53 @@ _SETS_BETWEEN = (
 )
 
 
-async def previous_done(
-    session: AsyncSession, user_id: int, exercise_ids: Iterable[int], before: datetime
-) -> dict[int, datetime]:
-    """Each exercise's latest performance in the novelty window before ``before``."""
+async def priors(
+    session: AsyncSession,
+    user_id: int,
+    exercise_ids: Iterable[int],
+    before: datetime,
+    *,
+    inclusive: bool = False,
+) -> dict[int, Prior]:
+    """What the lifter had done of each exercise before ``before`` (at it too, if inclusive)."""
     ids = sorted(set(exercise_ids))
     if not ids:
         return {}
-    rows = await session.execute(
-        _PREVIOUS_DONE,
-        {
-            "user_id": user_id,
-            "exercise_ids": ids,
-            "before": before,
-            "since": before - DEFAULT_CONSTANTS.novelty_window,
-        },
-    )
-    return {exercise_id: at for exercise_id, at in rows if at is not None}
+    statement = _PRIORS_UNTIL if inclusive else _PRIORS_BEFORE
+    params = {"user_id": user_id, "exercise_ids": ids, "before": before}
+    return {
+        exercise_id: Prior(last_done, best_e1rm, best_reps)
+        for exercise_id, last_done, best_e1rm, best_reps in await session.execute(statement, params)
+    }
+
+
+async def records_of(
+    session: AsyncSession,
+    user: Lifter,
+    records: Sequence[SetRecord],
+    before: datetime,
+    *,
+    inclusive: bool = False,
+) -> list[SetRecord]:
+    """``records`` (bare sets, in any order) with their kind of work, novelty and bests, from
+    the catalog and the lifter's history before ``before``."""
+    if not records:
+        return []
+    exercise_ids = {r.exercise_id for r in records}
+    builtins = await builtin_exercises(session)
+    categories = await exercise_categories(session, exercise_ids)
+    related = {v for i in exercise_ids for v in builtins.variations(i)}
+    earlier = await priors(session, user.id, related, before, inclusive=inclusive)
+    kinds = {i: kind_of(category) for i, category in categories.items()}
+    typed = [replace(r, kind=kinds.get(r.exercise_id, "strength")) for r in records]
+    return annotate(typed, earlier, builtins.variations, user.experience)
 
 
 async def sets_between(
-    session: AsyncSession,
-    user_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    with_novelty: bool = True,
+    session: AsyncSession, user: Lifter, start: datetime, end: datetime
 ) -> list[SetRecord]:
     """The user's sets performed in ``(start, end]``, chronologically, as model records."""
-    params = {"user_id": user_id, "start": start, "end": end}
+    params = {"user_id": user.id, "start": start, "end": end}
     rows = (await session.execute(_SETS_BETWEEN, params)).all()
     muscles = await exercise_muscles(session, {r[1] for r in rows})
     # Plain tuples, unpacked: a week of sets is a hundred rows on every recovery read.
@@ -91,15 +132,41 @@ async def sets_between(
             rpe=rpe,
             set_type=set_type,
             duration_s=duration_s,
-            novel=False,
             log_id=log_id,
+            weight_kg=weight_kg,
+            distance_m=distance_m,
         )
-        for log_id, exercise_id, performed_at, reps, rpe, set_type, duration_s in rows
-    ]
-    if not with_novelty or not records:
-        return records
-    earlier = await previous_done(session, user_id, muscles, start)
-    return mark_novelty(records, earlier)
+        for (
+            log_id, exercise_id, performed_at, reps, rpe, set_type, duration_s, weight_kg,
+            distance_m,
+        ) in rows
+    ]  # fmt: skip
+    return await records_of(session, user, records, start, inclusive=True)
+
+
+async def last_trained(
+    session: AsyncSession, user_id: int, muscles: Iterable[str], until: datetime
+) -> dict[str, datetime]:
+    """When each muscle was last trained up to ``until``, however long ago: its latest log with
+    a working set of an exercise that loads it (mobility loads nothing)."""
+    wanted = sorted(set(muscles))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(ExerciseMuscle.muscle_group, func.max(_LOGS.c.performed_at))
+        .select_from(_LOGS)
+        .join(ExerciseMuscle, ExerciseMuscle.exercise_id == _LOGS.c.exercise_id)
+        .join(Exercise, Exercise.id == _LOGS.c.exercise_id)
+        .where(
+            _LOGS.c.user_id == user_id,
+            _LOGS.c.performed_at <= until,
+            ExerciseMuscle.muscle_group.in_(wanted),
+            Exercise.category != "stretching",
+            exists().where(_SETS.c.log_id == _LOGS.c.id, _SETS.c.set_type != "warmup"),
+        )
+        .group_by(ExerciseMuscle.muscle_group)
+    )
+    return {muscle: at for muscle, at in rows if at is not None}
 
 
 async def checkins_between(

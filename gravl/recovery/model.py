@@ -7,7 +7,6 @@ renders `muscle_report`. Times are aware datetimes (UTC); durations inside are h
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from typing import Literal
 
 from gravl.auth.schemas import Experience
 from gravl.history.sets import SetType
+from gravl.stats.e1rm import RPE_PERCENT_OF_1RM, summarise_sets
 from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS
 
 Status = Literal["ready", "recovering", "fatigued"]
@@ -39,18 +39,51 @@ class RecoveryConstants:
         (5.0, 0.35), (5.5, 0.42), (6.0, 0.5), (6.5, 0.6), (7.0, 0.7), (7.5, 0.78),
         (8.0, 0.85), (8.5, 0.92), (9.0, 1.0), (9.5, 1.2), (10.0, 1.5),
     )  # fmt: skip
-    effort_without_rpe: float = 0.85  # RECOVERY.md: an unrated set is taken as RPE 8
+    # A set without RPE is rated from its load against the lifter's best e1RM for the exercise
+    # (FORMATS.md's RPE chart, extended below 68% by its last step), or from its reps against
+    # their best unweighted set; with no history, as RPE 8 (RECOVERY.md's default).
+    effort_without_rpe: float = 0.85
     failure_rpe: float = 10.0  # RECOVERY.md: a set to failure counts as RPE 10
-    # Timed sets without reps (cardio, planks): 0.5 per 10 minutes, clamped (RECOVERY.md).
-    duration_effort_per_10_min: float = 0.5
-    duration_effort_min: float = 0.2
-    duration_effort_max: float = 3.0
+    # The chart's last step (11 -> 12 reps: 70.7% -> 68.0%), used past 12 reps.
+    percent_per_rep_past_chart: float = 2.7
+    # Reps at one effort: a single is about half a set of 5-15, and sets of many reps to the
+    # same RPE cost more (Morán-Navarro 2017: 3x10 to failure took longer to recover than
+    # 6x5 with reps left; Pareja-Blanco 2017, velocity-loss studies: fatigue grows with the
+    # share of a set's possible reps done). Linear between the points, flat past the last.
+    rep_factor: tuple[tuple[float, float], ...] = ((1.0, 0.6), (5.0, 1.0), (15.0, 1.0), (35.0, 1.4))
+    # A drop set continues the set before it at a lighter load: half a set, in fatigue and in
+    # the weekly count (Gravl's choice; drop sets roughly match the growth of normal sets at
+    # about half the time: Coleman et al. 2022, Fink et al. 2018).
+    drop_set_weight: float = 0.5
+    # Cardio (catalog category cardio): fatigue per 10 minutes by RPE, linear between the
+    # points. Easy work costs next to nothing, hard intervals much more than easy steady work
+    # of the same length; a session adds at most `cardio_effort_max` (Gravl's calibration: a
+    # 60-minute walk leaves quadriceps >= 90, 10 minutes of all-out rowing intervals count
+    # like a hard set). Unrated cardio faster than walking is taken as RPE 6, at walking pace
+    # (under 6.5 km/h) as RPE 3.
+    cardio_effort_per_10_min: tuple[tuple[float, float], ...] = (
+        (4.0, 0.02), (5.0, 0.06), (6.0, 0.12), (7.0, 0.2), (8.0, 0.35), (9.0, 0.55), (10.0, 0.8),
+    )  # fmt: skip
+    cardio_effort_max: float = 3.0
+    cardio_default_rpe: float = 6.0
+    walking_pace_kmh: float = 6.5
+    walking_rpe: float = 3.0
     # Indirect (secondary) sets count half (Pelland et al. 2024 meta-regression).
     primary_role_weight: float = 1.0
     secondary_role_weight: float = 0.5
-    # Repeated-bout effect: unaccustomed work damages more (RECOVERY.md).
-    novelty_factor: float = 1.3
-    novelty_window: timedelta = timedelta(weeks=6)
+    # Repeated-bout effect: unaccustomed work damages more, and the protection fades over
+    # weeks to months (Nosaka et al. 1991, 2001; McHugh 2003). The factor rises smoothly with
+    # the time since the exercise, or one with the same main muscles, was last done:
+    # 1 + 0.3 (1 - exp(-(gap / 6 weeks)^2)): 1.01 after a week, 1.19 after six, 1.3 after
+    # four months. Work never done in Gravl is taken as last done `novelty_assumed_gap` ago
+    # for the declared experience (a beginner's is new; an intermediate's is familiar).
+    novelty_max: float = 1.3
+    novelty_fade: timedelta = timedelta(weeks=6)
+    novelty_assumed_gap: Mapping[str, timedelta | None] = field(
+        default_factory=lambda: MappingProxyType(
+            {"beginner": None, "intermediate": timedelta(days=14), "advanced": timedelta(days=7)}
+        )
+    )
     # Reference session: ten sets at effort 1.0 leave a muscle at 10% (RECOVERY.md), which
     # fixes F_ref = 10 / ln 10.
     reference_session_fatigue: float = 10.0
@@ -69,11 +102,15 @@ class RecoveryConstants:
     fatigued_below: float = 30.0
     # Older sets keep < 0.1% of their stimulus, so a recompute ignores them (RECOVERY.md).
     recompute_horizon: timedelta = timedelta(days=21)
-    # ORIGIN.md's 7-day analysis window for sets_last_7_days.
+    # ORIGIN.md's 7-day analysis window for sets_last_7_days (hard sets only).
     sets_window: timedelta = timedelta(days=7)
-    # Check-in: soreness 0-10 maps to the score 100 - 8 * soreness (RECOVERY.md).
+    hard_rpe: float = 6.0  # a set at RPE 6 or more counts in the weekly sets
+    # Check-in: soreness 0-10 stands for the score 100 - 8 * soreness (RECOVERY.md), and moves
+    # the fatigue that share of the way from the model's to the reported one: the lifter and
+    # the model weigh the same, and repeated reports converge on what is felt (issue 17).
     checkin_points_per_soreness: float = 8.0
     max_soreness: float = 10.0
+    checkin_weight: float = 0.5
     # Personal multiplier k on tau and its learning rule (RECOVERY.md).
     k_min: float = 0.6
     k_max: float = 1.6
@@ -101,9 +138,26 @@ class RecoveryConstants:
 DEFAULT_CONSTANTS = RecoveryConstants()
 
 
+# What kind of work an exercise is, from its catalog category: mobility (stretching, foam
+# rolling) adds nothing, cardio is rated by time and intensity, everything else is lifting.
+Kind = Literal["strength", "cardio", "mobility"]
+
+
+def kind_of(category: str | None) -> Kind:
+    """The kind of work of a catalog category."""
+    if category == "stretching":
+        return "mobility"
+    return "cardio" if category == "cardio" else "strength"
+
+
 @dataclass(frozen=True)
 class SetRecord:
-    """One performed set, as the model sees it."""
+    """One performed set, as the model sees it.
+
+    ``novelty``, ``best_e1rm_kg`` and ``best_reps`` come from the lifter's history before the
+    set's log (`annotate`): the repeated-bout factor, and the bests an unrated set is rated
+    against.
+    """
 
     performed_at: datetime
     exercise_id: int
@@ -113,8 +167,13 @@ class SetRecord:
     rpe: float | None
     set_type: SetType
     duration_s: int | None
-    novel: bool
+    novelty: float = 1.0
     log_id: int | None = None
+    weight_kg: float | None = None
+    distance_m: float | None = None
+    kind: Kind = "strength"
+    best_e1rm_kg: float | None = None
+    best_reps: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,45 +230,102 @@ def status(score: float, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> St
     return "fatigued" if shown < constants.fatigued_below else "recovering"
 
 
-def _effort_for_rpe(rpe: float, table: Sequence[tuple[float, float]]) -> float:
-    if rpe <= table[0][0]:
+def _interpolate(x: float, table: Sequence[tuple[float, float]]) -> float:
+    """The table's value at ``x``, linear between its points and flat beyond its ends."""
+    if x <= table[0][0]:
         return table[0][1]
-    for (low_rpe, low), (high_rpe, high) in pairwise(table):
-        if rpe <= high_rpe:
-            return low + (high - low) * (rpe - low_rpe) / (high_rpe - low_rpe)
+    for (low_x, low), (high_x, high) in pairwise(table):
+        if x <= high_x:
+            return low + (high - low) * (x - low_x) / (high_x - low_x)
     return table[-1][1]
 
 
-def effort(
-    rpe: float | None,
-    set_type: SetType,
-    reps: int | None,
-    duration_s: int | None,
-    constants: RecoveryConstants = DEFAULT_CONSTANTS,
-) -> float:
-    """Return how hard one set was, before role and novelty."""
+def _reps_at_percent(percent: float, constants: RecoveryConstants) -> float:
+    """Reps to failure at ``percent`` of the one-rep max: FORMATS.md's RPE chart inverted."""
+    chart = sorted(RPE_PERCENT_OF_1RM.items())
+    if percent >= chart[0][1]:
+        return 1.0
+    for (low_reps, high_pct), (high_reps, low_pct) in pairwise(chart):
+        if percent >= low_pct:
+            return low_reps + (high_pct - percent) / (high_pct - low_pct) * (high_reps - low_reps)
+    last_reps, last_pct = chart[-1]
+    return last_reps + (last_pct - percent) / constants.percent_per_rep_past_chart
+
+
+def rated_rpe(s: SetRecord, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> float | None:
+    """The RPE the model takes for a lifting set: stated, 10 for failure, or estimated from
+    load (against ``best_e1rm_kg``) or reps (against ``best_reps``); None when unknown."""
+    if s.set_type == "failure":
+        return constants.failure_rpe
+    if s.rpe is not None:
+        return s.rpe
+    if not s.reps:
+        return None
+    if s.weight_kg and s.weight_kg > 0:
+        if not s.best_e1rm_kg:
+            return None
+        possible = _reps_at_percent(100.0 * s.weight_kg / s.best_e1rm_kg, constants)
+    elif s.best_reps:
+        possible = float(s.best_reps)
+    else:
+        return None
+    return min(max(10.0 - (possible - s.reps), 1.0), 10.0)
+
+
+def _cardio_effort(s: SetRecord, constants: RecoveryConstants) -> float:
     c = constants
-    if set_type == "warmup":
-        return 0.0
-    if not reps and duration_s:
-        per_10_min = c.duration_effort_per_10_min * duration_s / 600.0
-        return min(max(per_10_min, c.duration_effort_min), c.duration_effort_max)
-    if set_type == "failure":
-        return _effort_for_rpe(c.failure_rpe, c.effort_by_rpe)
+    rpe = s.rpe if s.set_type != "failure" else c.failure_rpe
     if rpe is None:
-        return c.effort_without_rpe
-    return _effort_for_rpe(rpe, c.effort_by_rpe)
+        walking = (
+            s.distance_m is not None
+            and s.duration_s
+            and s.distance_m / s.duration_s * 3.6 < c.walking_pace_kmh
+        )
+        rpe = c.walking_rpe if walking else c.cardio_default_rpe
+    per_10_min = _interpolate(rpe, c.cardio_effort_per_10_min)
+    return min(per_10_min * (s.duration_s or 0) / 600.0, c.cardio_effort_max)
+
+
+def effort(s: SetRecord, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> float:
+    """Return how hard one set was, before role and novelty.
+
+    Lifting: the RPE table at the rated RPE (`rated_rpe`; RPE 8 when unknown), times the rep
+    factor, halved for a drop set. A hold (time, no reps) is one set at its RPE. Cardio: by
+    time and intensity. Warm-ups and mobility: nothing.
+    """
+    c = constants
+    if s.set_type == "warmup" or s.kind == "mobility":
+        return 0.0
+    if s.kind == "cardio" and s.duration_s and not s.reps:
+        return _cardio_effort(s, c)
+    rpe = rated_rpe(s, c)
+    base = c.effort_without_rpe if rpe is None else _interpolate(rpe, c.effort_by_rpe)
+    reps = s.reps if s.reps else 5 if s.duration_s else 1  # a hold is a set; a miss, one rep
+    base *= _interpolate(float(reps), c.rep_factor)
+    return base * (c.drop_set_weight if s.set_type == "drop" else 1.0)
 
 
 def stimulus(s: SetRecord, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> dict[str, float]:
     """Return x(s, m) for every muscle the set loads (empty for a warm-up)."""
-    base = effort(s.rpe, s.set_type, s.reps, s.duration_s, constants)
+    base = effort(s, constants)
     if base == 0.0:
         return {}
-    base *= constants.novelty_factor if s.novel else 1.0
+    base *= s.novelty
     loads = dict.fromkeys(s.secondary, base * constants.secondary_role_weight)
     loads.update(dict.fromkeys(s.primary, base * constants.primary_role_weight))
     return loads
+
+
+def hard_set_weight(s: SetRecord, constants: RecoveryConstants = DEFAULT_CONSTANTS) -> float:
+    """How much the set counts in the weekly sets: 1 for a lifting set at RPE 6 or more (an
+    unknown RPE is taken as 8), ½ for a drop set, 0 for warm-ups, easier sets, cardio and
+    mobility."""
+    if s.set_type == "warmup" or s.kind != "strength" or not (s.reps or s.duration_s):
+        return 0.0
+    rpe = rated_rpe(s, constants)
+    if rpe is not None and rpe < constants.hard_rpe:
+        return 0.0
+    return constants.drop_set_weight if s.set_type == "drop" else 1.0
 
 
 def tau_hours(
@@ -261,15 +377,25 @@ def checkin_state(
     tau: float,
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
 ) -> MuscleState:
-    """Override the state with the lifter's report and learn k for what follows."""
-    predicted = recovery_score(decay(state, checkin.at, tau).fatigue, constants)
+    """Move the state toward the lifter's report and learn k for what follows."""
+    fatigue = decay(state, checkin.at, tau).fatigue
+    predicted = recovery_score(fatigue, constants)
     reported = checkin_score(checkin.soreness, constants)
     return replace(
         state,
-        fatigue=fatigue_for_score(reported, constants),
+        fatigue=blended_fatigue(fatigue, reported, constants),
         at=checkin.at,
         k=updated_k(state.k, predicted, reported, constants),
     )
+
+
+def blended_fatigue(
+    predicted_fatigue: float, reported: float, constants: RecoveryConstants = DEFAULT_CONSTANTS
+) -> float:
+    """The fatigue after a check-in: `checkin_weight` of the way from the model's fatigue to
+    the one the reported score stands for."""
+    w = constants.checkin_weight
+    return (1.0 - w) * predicted_fatigue + w * fatigue_for_score(reported, constants)
 
 
 def _event_order(event: SetRecord | CheckIn) -> tuple[datetime, int, float]:
@@ -322,10 +448,11 @@ def recompute(
     last_trained = anchor.last_trained_at
     for event in relevant:
         if isinstance(event, CheckIn):
-            predicted = recovery_score(fatigue_at(event.at, anchor), constants)
+            fatigue = fatigue_at(event.at, anchor)
+            predicted = recovery_score(fatigue, constants)
             reported = checkin_score(event.soreness, constants)
             anchor = MuscleState(
-                fatigue=fatigue_for_score(reported, constants),
+                fatigue=blended_fatigue(fatigue, reported, constants),
                 at=event.at,
                 k=updated_k(anchor.k, predicted, reported, constants),
             )
@@ -371,48 +498,93 @@ def effective_sets(
     window_start: datetime,
     window_end: datetime,
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
-    counts: Callable[[SetRecord], bool] | None = None,
 ) -> float:
-    """Count sets in (window_start, window_end]: primary 1, secondary 0.5, warm-ups 0; only
-    those ``counts`` accepts, when given (the hard sets of gravl.recommendations.volume)."""
+    """Count the hard sets in (window_start, window_end] (`hard_set_weight`): primary 1,
+    secondary 0.5."""
     total = 0.0
     for s in sets:
-        if s.set_type == "warmup" or not window_start < s.performed_at <= window_end:
-            continue
-        if counts is not None and not counts(s):
+        if not window_start < s.performed_at <= window_end:
             continue
         if muscle in s.primary:
-            total += constants.primary_role_weight
+            role = constants.primary_role_weight
         elif muscle in s.secondary:
-            total += constants.secondary_role_weight
+            role = constants.secondary_role_weight
+        else:
+            continue
+        total += role * hard_set_weight(s, constants)
     return total
 
 
-def mark_novelty(
+@dataclass(frozen=True)
+class Prior:
+    """What the lifter had done of one exercise before some moment."""
+
+    last_done: datetime | None = None
+    best_e1rm_kg: float | None = None
+    best_reps: int | None = None
+
+
+def novelty_factor(
+    gap: timedelta | None,
+    experience: Experience = "intermediate",
+    constants: RecoveryConstants = DEFAULT_CONSTANTS,
+) -> float:
+    """The repeated-bout factor after ``gap`` without the work (None: never done in Gravl)."""
+    c = constants
+    if gap is None:
+        gap = c.novelty_assumed_gap.get(experience)
+        if gap is None:
+            return c.novelty_max
+    ratio = max(gap.total_seconds(), 0.0) / c.novelty_fade.total_seconds()
+    return 1.0 + (c.novelty_max - 1.0) * (1.0 - math.exp(-(ratio**2)))
+
+
+def annotate(
     sets: Sequence[SetRecord],
-    previous_done: Mapping[int, datetime],
+    priors: Mapping[int, Prior],
+    variations: Callable[[int], Iterable[int]],
+    experience: Experience = "intermediate",
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
 ) -> list[SetRecord]:
-    """Set `novel` on each set, keeping the order.
+    """Fill in each set's novelty and bests from what came before its log, keeping the order.
 
-    `previous_done[exercise_id]` is the exercise's latest performance before every set given
-    (absent: never). Sets at the same instant (one log) are one exposure, so they share it.
+    ``priors[exercise_id]`` is the lifter's history of the exercise before every set given
+    (absent: none); ``variations(exercise_id)`` the exercises that count as the same work for
+    novelty (those with the same main muscles, itself included). Sets at the same instant (one
+    log) are one exposure and are rated against the same bests.
     """
-    done: dict[int, list[datetime]] = {}
+    logs: dict[tuple[datetime, int], list[SetRecord]] = {}
     for s in sets:
-        done.setdefault(s.exercise_id, []).append(s.performed_at)
-    for exercise_id, times in done.items():
-        if exercise_id in previous_done:
-            times.append(previous_done[exercise_id])
-        times.sort()
-    marked = []
-    for s in sets:
-        times = done[s.exercise_id]
-        earlier = bisect.bisect_left(times, s.performed_at)
-        last = times[earlier - 1] if earlier else None
-        novel = last is None or last < s.performed_at - constants.novelty_window
-        marked.append(replace(s, novel=novel))
-    return marked
+        logs.setdefault((s.performed_at, s.exercise_id), []).append(s)
+    last_done = {i: p.last_done for i, p in priors.items() if p.last_done is not None}
+    best_e1rm = {i: p.best_e1rm_kg for i, p in priors.items() if p.best_e1rm_kg}
+    best_reps = {i: p.best_reps for i, p in priors.items() if p.best_reps}
+    marked: dict[tuple[datetime, int], list[SetRecord]] = {}
+    for (performed_at, exercise_id), group in sorted(logs.items(), key=lambda item: item[0]):
+        done = [last_done[i] for i in variations(exercise_id) if i in last_done]
+        previous = [t for t in done if t < performed_at]
+        gap = performed_at - max(previous) if previous else None
+        novelty = novelty_factor(gap, experience, constants)
+        marked[(performed_at, exercise_id)] = [
+            replace(
+                s,
+                novelty=novelty,
+                best_e1rm_kg=best_e1rm.get(exercise_id),
+                best_reps=best_reps.get(exercise_id),
+            )
+            for s in group
+        ]
+        last_done[exercise_id] = performed_at
+        _, log_best = summarise_sets(group)
+        if log_best is not None and log_best > best_e1rm.get(exercise_id, 0.0):
+            best_e1rm[exercise_id] = log_best
+        unweighted = [
+            s.reps for s in group if s.reps and not s.weight_kg and s.set_type != "warmup"
+        ]
+        if unweighted and max(unweighted) > best_reps.get(exercise_id, 0):
+            best_reps[exercise_id] = max(unweighted)
+    cursor = {key: iter(group) for key, group in marked.items()}
+    return [next(cursor[(s.performed_at, s.exercise_id)]) for s in sets]
 
 
 def main_cause(

@@ -44,8 +44,8 @@ from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
 from gravl.vocabulary import MUSCLE_SLUGS
 
 C = DEFAULT_CONSTANTS
-# The history a recompute reads (older sets contribute < 0.1%); novelty before it is looked up
-# separately by `history.previous_done`.
+# The history a recompute reads (older sets contribute < 0.1%); novelty and bests before it
+# are looked up separately by `history.priors`.
 HISTORY_SPAN = C.recompute_horizon
 
 
@@ -119,9 +119,7 @@ async def log_added(
         rows = await _rows(session, user.id, touched)
         await _recompute(session=session, user=user, muscles=touched, rows=rows)
         return {m: _state(rows[m], log.performed_at) for m in touched}
-    earlier = await history.previous_done(session, user.id, [log.exercise_id], log.performed_at)
-    novel = log.exercise_id not in earlier
-    records = [
+    bare = [
         SetRecord(
             performed_at=log.performed_at,
             exercise_id=log.exercise_id,
@@ -131,11 +129,13 @@ async def log_added(
             rpe=s.rpe,
             set_type=s.set_type,
             duration_s=s.duration_s,
-            novel=novel,
             log_id=log.id,
+            weight_kg=s.weight_kg,
+            distance_m=s.distance_m,
         )
         for s in log.sets
     ]
+    records = await history.records_of(session, user, bare, log.performed_at)
     loads = [stimulus(record) for record in records]
     states: dict[str, MuscleState] = {}
     for muscle in sorted(touched):
@@ -217,7 +217,7 @@ async def _recompute(
     )
     until = max(now, latest) if latest is not None else now
     start = until - HISTORY_SPAN
-    sets = await history.sets_between(session, user.id, start, until)
+    sets = await history.sets_between(session, user, start, until)
     checkins = await history.checkins_between(session, user.id, start, until)
     events: list[SetRecord | CheckIn] = [*sets, *history.as_events(checkins)]
     seeds = await _k_before(session, user.id, muscles, start)
@@ -314,14 +314,13 @@ _END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 async def load_inputs(
-    session: AsyncSession, user_id: int, now: datetime | None = None
+    session: AsyncSession, user: Lifter, now: datetime | None = None
 ) -> RecoveryInputs:
-    """The state rows and the recent sets: two queries, whatever the history's length."""
+    """The state rows and the recent sets (rated against the lifter's bests before them):
+    three queries, whatever the history's length."""
     now = now or utcnow()
-    states = await _stored_states(session, user_id)
-    sets = await history.sets_between(
-        session, user_id, now - C.sets_window, _END_OF_TIME, with_novelty=False
-    )
+    states = await _stored_states(session, user.id)
+    sets = await history.sets_between(session, user, now - C.sets_window, _END_OF_TIME)
     return RecoveryInputs(now, states, sets)
 
 
@@ -355,7 +354,7 @@ RECOVERY_INPUTS = Slot[RecoveryInputs]("recovery-inputs")
 
 async def inputs(*, session: AsyncSession, user: Lifter, caches: Caches) -> RecoveryInputs:
     """The lifter's recovery inputs as of their current data version."""
-    return await cached(caches, RECOVERY_INPUTS, user, lambda: load_inputs(session, user.id))
+    return await cached(caches, RECOVERY_INPUTS, user, lambda: load_inputs(session, user))
 
 
 async def snapshot(
@@ -369,7 +368,7 @@ async def snapshot(
     if at is None:
         loaded = await inputs(session=session, user=user, caches=caches)
     else:
-        loaded = await load_inputs(session, user.id, when)
+        loaded = await load_inputs(session, user, when)
     found = snapshot_of(loaded, user.experience, when)
     if found is not None:
         return found
@@ -379,13 +378,17 @@ async def snapshot(
     states = {m: loaded.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
     start = when - HISTORY_SPAN
     events: list[SetRecord | CheckIn] = [
-        *await history.sets_between(session, user.id, start, when),
+        *await history.sets_between(session, user, start, when),
         *history.as_events(await history.checkins_between(session, user.id, start, when)),
     ]
     seeds = await _k_before(session, user.id, stale, start)
     for muscle in stale:
         anchor = MuscleState(0.0, start, seeds.get(muscle, 1.0))
         states[muscle] = recompute(events, muscle, when, experience=user.experience, start=anchor)
+    # Training older than the recompute horizon weighs nothing any more, but it happened.
+    untrained = {m for m in stale if states[m].last_trained_at is None}
+    for muscle, trained in (await history.last_trained(session, user.id, untrained, when)).items():
+        states[muscle] = replace(states[muscle], last_trained_at=trained)
     rebuilt = RecoveryInputs(when, states, loaded.sets)
     result = snapshot_of(rebuilt, user.experience, when)
     assert result is not None  # every state is now at ``when``

@@ -211,8 +211,7 @@ def test_a_lifter_with_no_history_gets_the_scheduled_workout_first() -> None:
 
 def test_chest_trained_hard_yesterday_keeps_chest_workouts_off_the_top() -> None:
     bench = [
-        SetRecord(hours_ago(24), 1, ("chest",), ("triceps", "shoulders"), 8, 9.0, "normal", None,
-                  False)
+        SetRecord(hours_ago(24), 1, ("chest",), ("triceps", "shoulders"), 8, 9.0, "normal", None)
         for _ in range(10)
     ]  # fmt: skip
     recovery = {}

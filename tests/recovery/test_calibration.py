@@ -39,7 +39,6 @@ def session(
             rpe=rpe,
             set_type=set_type,
             duration_s=None,
-            novel=False,
         )
         for i in range(count)
     ]
