@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -45,15 +46,37 @@ def _day_or_time(value: Any) -> Any:
 DayOrTime = Annotated[datetime | date, BeforeValidator(_day_or_time)]
 
 
+# Issue 17: a set of 0 reps is a missed attempt (the lifter tried and got no rep), and only a
+# set of type "failure" may say so; any other 0 would count as a hard set that never happened.
+ZERO_REPS = "reps must be at least 1; a missed attempt is a set of type failure with 0 reps"
+
+
 class SetIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    reps: int | None = Field(default=None, ge=0, le=1000)
+    # Declared (so validated) before ``reps``, whose check reads it.
+    set_type: SetType = "normal"
+    reps: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description=(
+            "At least 1; 0 only in a set of type failure: a missed attempt, with the weight "
+            "tried, or without one for a missed bodyweight rep (a failed pull-up)"
+        ),
+    )
     weight_kg: float | None = Field(default=None, ge=0, le=2000, allow_inf_nan=False)
     rpe: float | None = Field(default=None, ge=1, le=10)
-    set_type: SetType = "normal"
     duration_s: int | None = Field(default=None, ge=0, le=24 * 3600)
     distance_m: float | None = Field(default=None, ge=0, le=1_000_000, allow_inf_nan=False)
+
+    @field_validator("reps")
+    @classmethod
+    def _zero_only_when_missed(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # An invalid set_type is absent from ``info.data`` and reported on its own.
+        if value == 0 and info.data.get("set_type", "failure") != "failure":
+            raise ValueError(ZERO_REPS)
+        return value
 
     @field_validator("rpe")
     @classmethod

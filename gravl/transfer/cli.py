@@ -44,6 +44,16 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
+# A file's rows of nothing can be many (the report lists up to 100): the first few say what.
+SKIPPED_SHOWN = 5
+
+
+def _skipped(report: ImportReportOut) -> str:
+    shown = "; ".join(s.message for s in report.skipped[:SKIPPED_SHOWN])
+    more = len(report.skipped) - SKIPPED_SHOWN
+    return (shown + (f"; and {more} more" if more > 0 else "")) or "none"
+
+
 def _summary(report: ImportReportOut, path: Path) -> Table:
     title = f"{'Dry run of' if report.dry_run else 'Imported'} {path.name} ({report.format})"
     table = Table(title=title, show_header=False)
@@ -54,7 +64,7 @@ def _summary(report: ImportReportOut, path: Path) -> Table:
         ("sets already present", report.duplicates_skipped),
         ("unmatched exercise names", ", ".join(report.unknown_exercises) or "none"),
         ("custom exercises created", ", ".join(report.created_exercises) or "none"),
-        ("skipped", "; ".join(s.message for s in report.skipped) or "none"),
+        ("skipped", _skipped(report)),
     ):
         table.add_row(label, str(value))
     return table

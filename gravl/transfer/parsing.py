@@ -48,7 +48,8 @@ class ImportedSet:
     """One set read from an export; weights in kg, distances in metres, durations in seconds.
 
     The apps write 0 in the columns a set does not use, so 0 reps, weight, distance or
-    duration read as None (0 weight is bodyweight, not an empty bar).
+    duration read as None (0 weight is bodyweight, not an empty bar). What a row without
+    reps is stored as (a missed attempt, or nothing) is `service.as_stored`'s to say.
     """
 
     line: int

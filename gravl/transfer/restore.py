@@ -26,6 +26,7 @@ from gravl.catalog.service import search_text
 from gravl.errors import ValidationFailed
 from gravl.errors import validation_details as field_details
 from gravl.recovery.models import RecoveryCheckIn
+from gravl.history.sets import SetType
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 from gravl.transfer import exercises
 from gravl.transfer.models import Import
@@ -35,6 +36,7 @@ from gravl.transfer.schemas import (
     ExportedExercise,
     ExportedLog,
     GravlExport,
+    ExportedSet,
     ImportReportOut,
     SkippedOut,
 )
@@ -151,6 +153,21 @@ class _Plan:
 
 
 def log_fingerprints(plan: _Plan, log: ExportedLog) -> list[str]:
+def _as_stored(s: ExportedSet) -> tuple[SetType, int | None]:
+    """The set type and reps a restored set is stored with.
+
+    A set of 0 reps is valid only as a failure set (a missed attempt); an export made before
+    that rule may hold others. Beside a time or a distance their 0 says no reps were counted
+    (stored as none, like a timed set's); alone it is what the lifter logged: a missed
+    attempt. A set's fingerprint is taken from the document, as it was written.
+    """
+    if s.reps != 0 or s.set_type == "failure":
+        return s.set_type, s.reps
+    if s.duration_s or s.distance_m:
+        return s.set_type, None
+    return "failure", 0
+
+
     """Set identities independent of ids: exercise, time, position and what was done."""
     if log.exercise_slug is not None:
         exercise = log.exercise_slug
@@ -205,7 +222,7 @@ async def restore(
     new_logs: list[tuple[ExportedLog, list[SetRow]]] = []
     for log in doc.logs:
         rows = [
-            SetRow(s.set_type, s.reps, s.weight_kg, s.rpe, s.duration_s, s.distance_m, p)
+            SetRow(*_as_stored(s), s.weight_kg, s.rpe, s.duration_s, s.distance_m, p)
             for s, p in zip(log.sets, prints, strict=False)
         ]
         rows = [r for r in rows if r.fingerprint not in present]

@@ -30,10 +30,14 @@ from gravl.transfer import exercises
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
 from gravl.transfer.readers import parse
-from gravl.transfer.schemas import ImportReportOut
+from gravl.transfer.schemas import ImportReportOut, SkippedOut
 
 # Logs per INSERT batch: far under both databases' parameter limits.
 _BATCH = 500
+# Rows of nothing listed one by one in a report's ``skipped``; any more are summed up in one
+# last entry, so a file of empty rows cannot make a report of megabytes.
+MAX_SKIPPED_LISTED = 100
+EMPTY_ROW = "0 reps and no weight, time or distance: nothing to import"
 
 
 class HashingReader:
@@ -95,6 +99,35 @@ class PlannedLog:
     swapped_from_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+def as_stored(item: ImportedSet) -> tuple[SetType, int | None] | None:
+    """The set type and reps a row is stored with, or None for a row that carries nothing.
+
+    The apps write 0 in the columns a set does not use, and the parsers read 0 and blank
+    alike as None. A set of 0 reps is valid only as a failure set (a missed attempt, as the
+    API takes it), so a row without reps, time or distance:
+
+    - with a weight is a missed attempt at it: a failure set of 0 reps;
+    - marked failure without a weight is a missed bodyweight rep (a failed pull-up): the same;
+    - else carries nothing (an unfilled row): skipped, and listed in the report.
+
+    A row with a time or a distance keeps its own type and no reps (a timed or cardio set).
+    """
+    if item.reps is not None or item.duration_s is not None or item.distance_m is not None:
+        return item.set_type, item.reps
+    if item.weight_kg is not None or item.set_type == "failure":
+        return "failure", 0
+    return None
+
+
+def skipped_rows(lines: Sequence[int]) -> list[SkippedOut]:
+    """The report's entries for rows of nothing: one each, up to MAX_SKIPPED_LISTED."""
+    if len(lines) <= MAX_SKIPPED_LISTED:
+        return [SkippedOut(line=line, message=f"line {line}: {EMPTY_ROW}") for line in lines]
+    head = skipped_rows(lines[: MAX_SKIPPED_LISTED - 1])
+    first, more = lines[MAX_SKIPPED_LISTED - 1], len(lines) - MAX_SKIPPED_LISTED
+    return [*head, SkippedOut(line=first, message=f"line {first} and {more} more: {EMPTY_ROW}")]
 
 
 def unique_fingerprints(fingerprints: Iterable[str]) -> list[str]:
@@ -166,20 +199,29 @@ async def import_history(
     """Import a Strong, Hevy or FitNotes export into the lifter's history."""
     reader = HashingReader(stream, on_read, max_bytes=max_bytes)
     imported = await read_sets(reader, format, unit=unit, timezone=timezone or user.timezone)
+    # Over every row, as before rows of nothing were skipped: a set keeps its fingerprint,
+    # so what an earlier import stored is a duplicate now.
+    fingerprints = unique_fingerprints(item.fingerprint() for item in imported)
+    stored = [as_stored(item) for item in imported]
+    empty = [item.line for item, kept in zip(imported, stored, strict=True) if kept is None]
+    sets = [
+        (item, kept, fingerprint)
+        for item, kept, fingerprint in zip(imported, stored, fingerprints, strict=True)
+        if kept is not None
+    ]
     resolver = await exercises.load_resolver(session, user)
     matched: dict[str, int | None] = {}
-    for item in imported:
+    for item, _, _ in sets:
         if item.exercise_name not in matched:
             matched[item.exercise_name] = resolver.match(item.exercise_name)
     unknown = [name for name, exercise_id in matched.items() if exercise_id is None]
     to_create = exercises.group_unmatched(unknown)
 
-    fingerprints = unique_fingerprints(item.fingerprint() for item in imported)
-    present = await existing_fingerprints(session, user, fingerprints)
+    present = await existing_fingerprints(session, user, [f for _, _, f in sets])
     logs: dict[tuple[str, int | str], PlannedLog] = {}
     # The apps repeat an exercise's note on each of its sets; a log keeps each note once.
     notes: dict[int, list[str]] = {}
-    for item, fingerprint in zip(imported, fingerprints, strict=True):
+    for item, (set_type, reps), fingerprint in sets:
         if fingerprint in present:
             continue
         exercise: int | str = (
@@ -190,8 +232,8 @@ async def import_history(
         )
         planned.sets.append(
             SetRow(
-                item.set_type,
-                item.reps,
+                set_type,
+                reps,
                 item.weight_kg,
                 item.rpe,
                 item.duration_s,
@@ -207,13 +249,13 @@ async def import_history(
     report = ImportReportOut(
         format=format,
         dry_run=dry_run,
-        sessions=len({item.session_key for item in imported}),
+        sessions=len({item.session_key for item, _, _ in sets}),
         logs=len(logs),
-        sets=len(imported),
+        sets=len(sets),
         duplicates_skipped=len(present),
         unknown_exercises=unknown,
         created_exercises=created,
-        skipped=[],
+        skipped=skipped_rows(empty),
     )
     if dry_run:
         return report

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from gravl.history.models import LogSet
 from gravl.history.sets import SetType
-from gravl.logs.schemas import MAX_SETS, SetIn
+from gravl.logs.schemas import MAX_SETS, ZERO_REPS, SetIn
 from gravl.web.forms import FormErrors
 from gravl.web.templating import to_kg, weight_input
 
@@ -32,6 +32,10 @@ RPE_CHOICES: tuple[str, ...] = tuple(f"{n / 2:g}" for n in range(2, 21))
 _FIELDS = ("set_type", "weight", "reps", "rpe", "minutes")
 # Our input names for the schema's fields, so a schema error lands on the right input.
 _SCHEMA_FIELD = {"weight_kg": "weight", "duration_s": "minutes", "reps": "reps", "rpe": "rpe"}
+# logs.schemas.ZERO_REPS in the form's words (its type menu says "To failure").
+ZERO_REPS_MESSAGE = (
+    f"Enter at least 1 rep. For a missed attempt, choose {SET_TYPE_LABELS['failure']} and enter 0."
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ def parse_rows(rows: Sequence[SetRow], units: str) -> tuple[list[SetIn], FormErr
                 message = str(item["msg"]).removeprefix("Value error, ")
                 if "a set needs" in message:
                     message = "Enter the reps (or minutes) you did."
+                elif message == ZERO_REPS:
+                    message = ZERO_REPS_MESSAGE
                 elif item["type"].startswith(("greater_than", "less_than")):
                     message = "That number is out of range."
                 errors.fields.setdefault(key + field, message[:1].upper() + message[1:])
@@ -122,15 +128,28 @@ def rows_from_sets(sets: Sequence[LogSet], units: str) -> list[SetRow]:
     ]
 
 
+def _missed(row: SetRow) -> bool:
+    """A row of 0 reps: a missed attempt (valid only as a failure set)."""
+    return bool(row.reps) and not row.reps.strip("0")
+
+
+def next_set_like(row: SetRow) -> SetRow:
+    """A working set like ``row``, the usual next one; a missed attempt's 0 reps are not
+    copied (0 is valid only in a failure set), so the lifter types what they did."""
+    return replace(row, set_type="normal", reps="" if _missed(row) else row.reps)
+
+
 def prefill(
     last: Sequence[LogSet] | None, units: str, *, target_sets: int, target_reps: int | None
 ) -> list[SetRow]:
-    """Last time's sets, padded with its last working set up to the target; else the target."""
+    """Last time's sets, padded with its last working set (not a missed attempt) up to the
+    target; else the target."""
     if last:
         rows = rows_from_sets(last, units)
         working = [r for r in rows if r.set_type != "warmup"] or rows
+        done = [r for r in working if not _missed(r)] or working
         while len([r for r in rows if r.set_type != "warmup"]) < target_sets:
-            rows.append(replace(working[-1], set_type="normal"))
+            rows.append(next_set_like(done[-1]))
         return rows
     reps = "" if target_reps is None else str(target_reps)
     return [SetRow(reps=reps) for _ in range(max(target_sets, 1))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -31,6 +31,7 @@ from gravl.web.setforms import (
     SET_TYPE_LABELS,
     SET_TYPES,
     SetRow,
+    next_set_like,
     parse_rows,
     prefill,
     rows_from_form,
@@ -194,7 +195,7 @@ async def log_page(
 
 def _with_added_row(rows: list[SetRow]) -> list[SetRow]:
     """The no-JavaScript "Add set": one more row like the last one."""
-    return [*rows, replace(rows[-1], set_type="normal") if rows else SetRow()]
+    return [*rows, next_set_like(rows[-1]) if rows else SetRow()]
 
 
 @router.post("/log", dependencies=[CsrfChecked])

@@ -112,6 +112,9 @@
       });
       var type = row.querySelector("select[name=set_type]");
       if (type) type.value = "normal";
+      // 0 reps is a missed attempt, valid only as a failure set: the next set's reps are typed.
+      var reps = row.querySelector("input[name=reps]");
+      if (reps && /^0+$/.test(reps.value.trim())) reps.value = "";
       last.querySelectorAll("select").forEach(function (select, i) {
         if (select.name !== "set_type") row.querySelectorAll("select")[i].value = select.value;
       });
