@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
 from gravl.catalog.service import search_text
 from gravl.training.models import Program, ProgramWorkout, Workout, WorkoutExercise
@@ -88,6 +89,15 @@ async def _seed_exercises(
             [(m, "primary") for m in item["primary_muscles"]]
             + [(m, "secondary") for m in item.get("secondary_muscles", [])]
         )
+        try:
+            values["shoulder_heads"] = stored_heads(
+                name=item["name"],
+                force=item.get("force"),
+                muscles=[m for m, _ in muscles],
+                heads=item.get("shoulder_heads"),
+            )
+        except ValueError as exc:
+            raise ValueError(f"exercise {item['slug']!r}: {exc}") from None
         row = existing.get(item["slug"])
         if row is None:
             row = Exercise(slug=item["slug"], owner_id=None, **values)

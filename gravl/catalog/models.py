@@ -39,6 +39,9 @@ class Exercise(Base):
     mechanic: Mapped[str | None] = mapped_column(String(16))
     force: Mapped[str | None] = mapped_column(String(16))
     level: Mapped[str] = mapped_column(String(16))
+    # The deltoid heads it loads, comma-joined in front, side, rear order ("front,side"); NULL
+    # when it does not work the shoulders (gravl.catalog.delts).
+    shoulder_heads: Mapped[str | None] = mapped_column(String(20))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

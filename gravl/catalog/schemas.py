@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from gravl.catalog.delts import Head, ordered, parse_heads
 from gravl.validation import InputModel
 from gravl.vocabulary import MUSCLE_SLUGS, Equipment
 
@@ -46,6 +47,16 @@ class ExerciseOut(BaseModel):
     is_custom: bool
     description: str | None = None
     aliases: list[str] = []
+    # The deltoid heads it loads, front, side, rear order; empty when it does not work shoulders.
+    shoulder_heads: list[Head] = []
+
+    @field_validator("shoulder_heads", mode="before")
+    @classmethod
+    def _from_column(cls, value: Any) -> Any:
+        # An Exercise row keeps them comma-joined (NULL for none).
+        if value is None or isinstance(value, str):
+            return list(parse_heads(value))
+        return value
 
 
 class ExercisePage(BaseModel):
@@ -67,6 +78,9 @@ class ExerciseIn(InputModel):
     force: Force | None = None
     level: Level = "beginner"
     description: str | None = Field(default=None, max_length=2000)
+    # Which deltoid heads it loads; absent or null: guessed from the name and force
+    # (gravl.catalog.delts.default_heads) when the exercise works the shoulders.
+    shoulder_heads: list[Head] | None = Field(default=None, max_length=3)
 
     @field_validator("name")
     @classmethod
@@ -91,6 +105,24 @@ class ExerciseIn(InputModel):
         if both:
             raise ValueError(f"already primary: {', '.join(sorted(both))}")
         return value
+
+    @field_validator("shoulder_heads")
+    @classmethod
+    def _heads_of_worked_shoulders(
+        cls, value: list[Head] | None, info: ValidationInfo
+    ) -> list[Head] | None:
+        if value is None:
+            return None
+        if "primary_muscles" not in info.data or "secondary_muscles" not in info.data:
+            return value  # the muscles are wrong already, and reported
+        muscles = {*info.data["primary_muscles"], *info.data["secondary_muscles"]}
+        if "shoulders" not in muscles:
+            if value:
+                raise ValueError("only for an exercise that works the shoulders")
+            return value
+        if not value:
+            raise ValueError("name at least one of front, side, rear")
+        return list(ordered(value))
 
 
 class AlternativeOut(BaseModel):

@@ -16,6 +16,7 @@ from gravl.auth.lifter import Lifter
 from gravl.auth.preferences import NO_EQUIPMENT
 from gravl.cache import SharedCache
 from gravl.catalog.alternatives import Alternative, ExerciseFacts, alternatives
+from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle, MuscleGroup
 from gravl.catalog.schemas import ExerciseIn, ExerciseOut
 from gravl.errors import Conflict, NotFound
@@ -204,7 +205,8 @@ async def _free_slug(session: AsyncSession, user: Lifter, name: str) -> str:
 async def create_custom_exercise(
     *, session: AsyncSession, user: Lifter, data: ExerciseIn
 ) -> Exercise:
-    """Add an exercise only this user sees."""
+    """Add an exercise only this user sees. Its shoulder heads are the ones the body names or,
+    without them, the default its name and force give (when it works the shoulders)."""
     duplicate = await session.scalar(
         select(Exercise.id).where(
             Exercise.owner_id == user.id, func.lower(Exercise.name) == data.name.lower()
@@ -223,6 +225,12 @@ async def create_custom_exercise(
         mechanic=data.mechanic,
         force=data.force,
         level=data.level,
+        shoulder_heads=stored_heads(
+            name=data.name,
+            force=data.force,
+            muscles=[*data.primary_muscles, *data.secondary_muscles],
+            heads=data.shoulder_heads,
+        ),
         owner_id=user.id,
         muscles=[
             *(ExerciseMuscle(muscle_group=m, role="primary") for m in data.primary_muscles),

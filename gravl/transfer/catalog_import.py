@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text, slugify
 from gravl.transfer.matching import ExerciseMatcher
@@ -99,6 +100,9 @@ def _new_exercise(entry: dict[str, Any]) -> Exercise:
         mechanic=entry.get("mechanic"),
         force=entry.get("force"),
         level=entry.get("level") or "beginner",
+        shoulder_heads=stored_heads(
+            name=name, force=entry.get("force"), muscles=[*primary, *secondary]
+        ),
         owner_id=None,
         muscles=[
             *(ExerciseMuscle(muscle_group=m, role="primary") for m in primary),

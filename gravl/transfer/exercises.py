@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
+from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text, slugify, visible_exercises
 from gravl.transfer.matching import ExerciseMatcher, normalise
@@ -117,6 +118,9 @@ async def create_imported_exercise(
         mechanic=None,
         force=None,
         level="intermediate",
+        shoulder_heads=stored_heads(
+            name=name, force=None, muscles=[*muscles.primary, *muscles.secondary]
+        ),
         owner_id=user.id,
         muscles=[
             *(ExerciseMuscle(muscle_group=m, role="primary") for m in muscles.primary),

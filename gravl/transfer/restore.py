@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
+from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text
 from gravl.errors import ValidationFailed
 from gravl.errors import validation_details as field_details
-from gravl.recovery.models import RecoveryCheckIn
 from gravl.history.sets import SetType
+from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 from gravl.transfer import exercises
 from gravl.transfer.models import Import
@@ -35,8 +36,8 @@ from gravl.transfer.schemas import (
     ExportedCustomWorkout,
     ExportedExercise,
     ExportedLog,
-    GravlExport,
     ExportedSet,
+    GravlExport,
     ImportReportOut,
     SkippedOut,
 )
@@ -152,7 +153,6 @@ class _Plan:
                 self.problem(f"checkins[{n}]", f"unknown muscle group {checkin.muscle_group!r}")
 
 
-def log_fingerprints(plan: _Plan, log: ExportedLog) -> list[str]:
 def _as_stored(s: ExportedSet) -> tuple[SetType, int | None]:
     """The set type and reps a restored set is stored with.
 
@@ -168,6 +168,7 @@ def _as_stored(s: ExportedSet) -> tuple[SetType, int | None]:
     return "failure", 0
 
 
+def log_fingerprints(plan: _Plan, log: ExportedLog) -> list[str]:
     """Set identities independent of ids: exercise, time, position and what was done."""
     if log.exercise_slug is not None:
         exercise = log.exercise_slug
@@ -306,6 +307,10 @@ async def _create_exercise(
         mechanic=e.mechanic,
         force=e.force,
         level=e.level,
+        # Exports do not carry the heads (format version 1): the default for its name and force.
+        shoulder_heads=stored_heads(
+            name=e.name, force=e.force, muscles=[*e.primary_muscles, *e.secondary_muscles]
+        ),
         owner_id=user.id,
         created_at=e.created_at,
         muscles=[
