@@ -60,3 +60,33 @@ MUSCLE_GROUPS: tuple[MuscleGroupInfo, ...] = (
 
 MUSCLE_SLUGS: frozenset[str] = frozenset(m.slug for m in MUSCLE_GROUPS)
 MUSCLE_NAMES: dict[str, str] = {m.slug: m.name for m in MUSCLE_GROUPS}
+
+# The deltoid's three heads recover apart (a push day's presses and lateral raises tire the
+# front and side heads, a pull day's rows and face pulls the rear ones), so the recovery model
+# tracks them instead of "shoulders" (issue 17). The API keeps its 17 groups and reports the
+# heads under shoulders; their hours are the group's.
+DELT_HEADS: tuple[MuscleGroupInfo, ...] = (
+    MuscleGroupInfo("front_delts", "Front delts", "upper", 48),
+    MuscleGroupInfo("side_delts", "Side delts", "upper", 48),
+    MuscleGroupInfo("rear_delts", "Rear delts", "upper", 48),
+)
+SHOULDERS = "shoulders"
+HEAD_SLUGS: tuple[str, ...] = tuple(h.slug for h in DELT_HEADS)
+# A catalog head ("front", from gravl.catalog.delts) as the muscle the model tracks.
+HEAD_MUSCLE: dict[str, str] = {"front": "front_delts", "side": "side_delts", "rear": "rear_delts"}
+# What the recovery model tracks: the groups, with the shoulders as their heads.
+TRACKED: tuple[MuscleGroupInfo, ...] = tuple(
+    sorted((*(m for m in MUSCLE_GROUPS if m.slug != SHOULDERS), *DELT_HEADS), key=lambda m: m.slug)
+)
+TRACKED_SLUGS: frozenset[str] = frozenset(m.slug for m in TRACKED)
+TRACKED_NAMES: dict[str, str] = {m.slug: m.name for m in (*MUSCLE_GROUPS, *DELT_HEADS)}
+
+
+def group_of(muscle: str) -> str:
+    """The muscle group a tracked muscle belongs to (a head's is shoulders)."""
+    return SHOULDERS if muscle in HEAD_SLUGS else muscle
+
+
+def tracked_of(muscle: str) -> tuple[str, ...]:
+    """The tracked muscles of a group (shoulders: its three heads)."""
+    return HEAD_SLUGS if muscle == SHOULDERS else (muscle,)

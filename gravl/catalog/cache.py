@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from gravl.cache import SharedCache
+from gravl.catalog.delts import parse_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
+from gravl.vocabulary import HEAD_MUSCLE, HEAD_SLUGS, SHOULDERS
 
 T = TypeVar("T")
 Muscles = tuple[tuple[str, ...], tuple[str, ...]]  # (primary, secondary) slugs, sorted
@@ -34,6 +36,13 @@ class BuiltinExercises:
     names: Mapping[int, str]  # built-in exercise id -> name
     equipment: Mapping[int, str | None] = field(default_factory=dict)  # id -> what it needs
     categories: Mapping[int, str] = field(default_factory=dict)  # id -> catalog category
+    # id -> the deltoid heads it loads, as stored ("front,side"; None: no shoulders)
+    shoulder_heads: Mapping[int, str | None] = field(default_factory=dict)
+
+    @cached_property
+    def loads(self) -> Mapping[int, Muscles]:
+        """Each built-in's muscles as the recovery model tracks them (`loads_of`)."""
+        return {i: loads_of(m, self.shoulder_heads.get(i)) for i, m in self.muscles.items()}
 
     @cached_property
     def by_primary(self) -> Mapping[tuple[str, ...], tuple[int, ...]]:
@@ -61,12 +70,16 @@ async def builtin_exercises(session: AsyncSession) -> BuiltinExercises:
 async def _load(session: AsyncSession) -> BuiltinExercises:
     rows_e = (
         await session.execute(
-            select(Exercise.id, Exercise.name, Exercise.equipment, Exercise.category).where(
-                Exercise.owner_id.is_(None)
-            )
+            select(
+                Exercise.id,
+                Exercise.name,
+                Exercise.equipment,
+                Exercise.category,
+                Exercise.shoulder_heads,
+            ).where(Exercise.owner_id.is_(None))
         )
     ).all()
-    names = {i: name for i, name, _, _ in rows_e}
+    names = {i: name for i, name, *_ in rows_e}
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in names}
     rows = await session.execute(
         select(ExerciseMuscle.exercise_id, ExerciseMuscle.muscle_group, ExerciseMuscle.role)
@@ -79,8 +92,9 @@ async def _load(session: AsyncSession) -> BuiltinExercises:
     return BuiltinExercises(
         muscles={i: (tuple(p), tuple(s)) for i, (p, s) in found.items()},
         names=names,
-        equipment={i: equipment for i, _, equipment, _ in rows_e},
-        categories={i: category for i, _, _, category in rows_e},
+        equipment={i: equipment for i, _, equipment, *_ in rows_e},
+        categories={i: category for i, _, _, category, _ in rows_e},
+        shoulder_heads={i: heads for i, *_, heads in rows_e},
     )
 
 
@@ -108,6 +122,36 @@ async def exercise_muscles(
         for exercise_id, muscle, role in rows:
             found[exercise_id][0 if role == "primary" else 1].append(muscle)
         result.update({i: (tuple(p), tuple(s)) for i, (p, s) in found.items()})
+    return result
+
+
+def loads_of(muscles: Muscles, shoulder_heads: str | None) -> Muscles:
+    """An exercise's muscles as the recovery model tracks them: shoulders as the deltoid heads
+    the exercise loads (all three when the catalog does not say), in the same role."""
+    primary, secondary = muscles
+    if SHOULDERS not in primary and SHOULDERS not in secondary:
+        return muscles
+    heads = tuple(HEAD_MUSCLE[h] for h in parse_heads(shoulder_heads)) or HEAD_SLUGS
+
+    def expand(slugs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({t for m in slugs for t in (heads if m == SHOULDERS else (m,))}))
+
+    return expand(primary), expand(secondary)
+
+
+async def exercise_loads(session: AsyncSession, exercise_ids: Iterable[int]) -> dict[int, Muscles]:
+    """Each exercise's muscles as the recovery model tracks them (`loads_of`): built-ins from
+    the cache, the others from the database."""
+    ids = set(exercise_ids)
+    if not ids:
+        return {}
+    known = (await builtin_exercises(session)).loads
+    result = {i: known[i] for i in ids if i in known}
+    missing = ids - result.keys()
+    if missing:
+        muscles = await exercise_muscles(session, missing)
+        heads = await _attribute(session, missing, "shoulder_heads", Exercise.shoulder_heads)
+        result.update({i: loads_of(muscles[i], heads.get(i)) for i in missing})
     return result
 
 

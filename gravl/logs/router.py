@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import CurrentLifter, Lifter, WritingLifter
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import exercise_loads
 from gravl.corridor import CorridorRoute, SessionDep
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
@@ -56,13 +56,18 @@ def log_out(log: WorkoutLog, recovery_scores: list[TouchedMuscleOut] | None = No
 
 async def _with_recovery(session: AsyncSession, user: Lifter, log: WorkoutLog) -> LogOut:
     """The log plus the recovery of the muscles it touched, as of now."""
-    primary, secondary = (await exercise_muscles(session, [log.exercise_id]))[log.exercise_id]
+    primary, secondary = (await exercise_loads(session, [log.exercise_id]))[log.exercise_id]
     scores = await recovery.scores(session=session, user=user)
-    touched = sorted({*primary, *secondary})
-    return log_out(
-        log,
-        [TouchedMuscleOut(muscle_group=m, recovery_score=round(scores[m], 1)) for m in touched],
-    )
+    return log_out(log, _touched({m: scores[m] for m in {*primary, *secondary}}))
+
+
+def _touched(scores: dict[str, float]) -> list[TouchedMuscleOut]:
+    """The touched muscle groups' scores (shoulders: its most tired head among those
+    touched)."""
+    groups = recovery.group_scores(scores)
+    return [
+        TouchedMuscleOut(muscle_group=m, recovery_score=round(groups[m], 1)) for m in sorted(groups)
+    ]
 
 
 @router.post(
@@ -87,13 +92,7 @@ async def create_log(
         LOGS_CREATED.inc()
         # The touched muscles' states are in hand: no second read of the state rows.
         scores = recovery.scores_of(created.recovery, user, created.recovery, utcnow())
-        body = log_out(
-            created.log,
-            [
-                TouchedMuscleOut(muscle_group=m, recovery_score=round(scores[m], 1))
-                for m in sorted(scores)
-            ],
-        )
+        body = log_out(created.log, _touched(scores))
     # Already validated: a plain Response skips FastAPI's second validation of ``LogOut``.
     return Response(
         body.model_dump_json(),

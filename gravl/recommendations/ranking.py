@@ -23,8 +23,10 @@ from gravl.training.targets import (
     Role,
     WorkoutKey,
     display_order,
+    heads_of,
     main_muscles,
 )
+from gravl.vocabulary import group_of
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class RankedTarget:
     muscle: str
     role: Role
     recovery_score: float
+    # Shoulders: the heads the workout loads and their scores (the group's is the lowest).
+    heads: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,7 @@ def _over(target: MuscleTarget, today: _Today) -> float:
 
 def _score(candidate: Candidate, today: _Today, hours_since_done: float) -> float:
     c = today.constants
-    targets = candidate.targets
+    targets = candidate.tracked
     total_weight = sum(t.weight for t in targets)
     recovered = sum(t.weight * today.muscle(t.muscle).recovery_score for t in targets)
     due = sum(t.weight * _due(t, today) for t in targets)
@@ -282,7 +286,7 @@ def _recovery_reason(shown: list[MuscleTarget], today: _Today) -> str:
 
 def _reasons(scored: _Scored, today: _Today, lead: list[str]) -> tuple[str, ...]:
     c = today.constants
-    targets = scored.candidate.targets
+    targets = scored.candidate.tracked
     primary = [t for t in targets if t.role == "primary"] or list(targets)
     reasons = list(lead)
     reasons.append(_recovery_reason(primary[: c.muscles_per_reason], today))
@@ -318,15 +322,39 @@ def _reasons(scored: _Scored, today: _Today, lead: list[str]) -> tuple[str, ...]
     return tuple(reasons)
 
 
+def _group_state(candidate: Candidate, muscle: str, today: _Today) -> MuscleReadiness:
+    """A target muscle group's readiness for this workout: for shoulders, that of the most
+    tired head the workout loads."""
+    parts = [today.muscle(t.muscle) for t in candidate.tracked if group_of(t.muscle) == muscle]
+    group = today.muscle(muscle)
+    if not parts:
+        return group
+    tired = min(parts, key=lambda r: r.recovery_score)
+    return (
+        replace(tired, sets_last_7_days=group.sets_last_7_days)
+        if muscle in today.recovery
+        else tired
+    )
+
+
 def _recommendation(rank: int, scored: _Scored, today: _Today, lead: list[str]) -> Recommendation:
     targets = scored.candidate.targets
-    states = {t.muscle: today.muscle(t.muscle) for t in targets}
+    states = {t.muscle: _group_state(scored.candidate, t.muscle, today) for t in targets}
     return Recommendation(
         rank=rank,
         workout=scored.candidate.workout,
         score=scored.score,
         target_muscles=tuple(
-            RankedTarget(t.muscle, t.role, states[t.muscle].recovery_score) for t in targets
+            RankedTarget(
+                t.muscle,
+                t.role,
+                states[t.muscle].recovery_score,
+                tuple(
+                    (h.muscle, today.muscle(h.muscle).recovery_score)
+                    for h in heads_of(t, scored.candidate.tracked)
+                ),
+            )
+            for t in targets
         ),
         reasons=_reasons(scored, today, lead),
         days_since_trained={
@@ -366,12 +394,19 @@ def rank_workouts(
     # One fixed order of candidates and targets makes every sum and every tie independent of
     # the order the caller happened to load them in.
     pool = sorted(
-        (replace(c, targets=display_order(c.targets)) for c in candidates),
+        (
+            replace(
+                c,
+                targets=display_order(c.targets),
+                tracked_targets=display_order(c.tracked_targets),
+            )
+            for c in candidates
+        ),
         key=lambda c: (c.workout.id, c.workout.key[0]),
     )
     if len({c.workout.key for c in pool}) != len(pool):
         raise ValueError("a workout appears twice among the candidates")
-    if any(len({t.muscle for t in c.targets}) != len(c.targets) for c in pool):
+    if any(len({t.muscle for t in c.tracked}) != len(c.tracked) for c in pool):
         raise ValueError("a muscle appears twice among a workout's targets")
     excluded: list[Exclusion] = []
     scored: list[_Scored] = []
@@ -395,7 +430,7 @@ def rank_workouts(
             _Scored(
                 candidate=candidate,
                 score=_score(candidate, today, since),
-                min_recovery=min(today.muscle(t.muscle).recovery_score for t in candidate.targets),
+                min_recovery=min(today.muscle(t.muscle).recovery_score for t in candidate.tracked),
                 hours_since_done=since,
                 scheduled=candidate.workout.key == plan.first,
                 tier=_tier(candidate, plan),
@@ -416,7 +451,7 @@ def _exclusion(candidate: Candidate, today: _Today, plan: PlanContext) -> Exclus
     workout = candidate.workout
     if not candidate.targets:
         return Exclusion(workout, "Has no exercises with target muscles to judge recovery by")
-    main = main_muscles(candidate, constants.main_muscle_sets)
+    main = main_muscles(candidate, constants.main_muscle_sets, tracked=True)
     below = sorted(
         (
             m

@@ -19,6 +19,7 @@ from gravl.recommendations.schemas import (
     PlanOut,
     RecommendationContext,
     RecommendationOut,
+    RecommendedHead,
     RecommendedTarget,
     SmartWorkoutOut,
 )
@@ -109,6 +110,10 @@ def _render(recommended: service.Recommended) -> bytes:
                         muscle_group=t.muscle,
                         role=t.role,
                         recovery_score=round(t.recovery_score, 1),
+                        heads=[
+                            RecommendedHead(muscle=m, recovery_score=round(score, 1))
+                            for m, score in t.heads
+                        ],
                     )
                     for t in r.target_muscles
                 ],

@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gravl.training.schemas import WorkoutRef
 from gravl.training.targets import Role
+
+
+class RecommendedHead(BaseModel):
+    muscle: str
+    recovery_score: float
 
 
 class RecommendedTarget(BaseModel):
     muscle_group: str
     role: Role
     recovery_score: float
+    # Shoulders: the heads the workout loads, which it is judged by; empty for other groups.
+    heads: list[RecommendedHead] = Field(default_factory=list)
 
 
 class RecommendationContext(BaseModel):

@@ -127,7 +127,7 @@ def muscle_recovery(
     """The ranking's view of each muscle, with the cause of any fatigue for its reasons."""
     threshold = ranking.DEFAULT_RANKING.recovery_threshold
     causes: dict[str, tuple[int, datetime, int | None]] = {}
-    fatigued = [r for r in snapshot.reports if r.recovery_score < threshold]
+    fatigued = [r for r in snapshot.tracked if r.recovery_score < threshold]
     touching = recovery.sets_by_muscle(snapshot.recent_sets) if fatigued else {}
     for report in fatigued:
         tau = tau_hours(report.muscle, experience)  # type: ignore[arg-type]
@@ -145,10 +145,13 @@ def muscle_recovery(
             ready_at=r.ready_at,
             sets_last_7_days=r.sets_last_7_days,
             cause=ranking.Cause(names[c[0]], c[1], c[2]) if (c := causes.get(r.muscle)) else None,
-            hard_sets=volume.hard_sets(by_muscle.get(r.muscle, ()), r.muscle, start, end),
+            hard_sets=r.sets_last_7_days
+            if r.heads
+            else volume.hard_sets(by_muscle.get(r.muscle, ()), r.muscle, start, end),
             weekly=volume.weekly_range(r.muscle, goal, experience),
         )
-        for r in snapshot.reports
+        # The tracked muscles (the heads for shoulders), and the groups made of several.
+        for r in [*snapshot.tracked, *(g for g in snapshot.reports if g.heads)]
     }
 
 

@@ -23,7 +23,8 @@ Kinet 81:199, 12–20 sets as the useful range for trained lifters), Pelland et 
 maximum-recoverable volumes (Israetel, Hoffmann & Smith, *Scientific Principles of
 Hypertrophy Training*, 2021); strength needs less volume than size (Ralston et al. 2017, Sports
 Med 47:2585). Minor muscles (arms, calves, forearms, neck, abs…) get much indirect work from
-compound lifts, hence their lower floors.
+compound lifts, hence their lower floors. The three deltoid heads, which the recovery model
+tracks in place of the shoulders (issue 17), each have a minor muscle's range.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def weekly_range(
 ) -> WeeklyRange:
     """The hard sets a week ``muscle`` needs at least and recovers from at most."""
     major, minor = _RANGES[goal]
+    # Each deltoid head is a small muscle of its own, with a minor muscle's range (the side
+    # and rear heads need their own direct work; the front head gets plenty from pressing).
     low, high = major if muscle in MAJOR_MUSCLES else minor
     scale = _EXPERIENCE_SCALE.get(experience, 1.0)
     return WeeklyRange(float(round(low * scale)), float(round(high * scale)))

@@ -11,11 +11,12 @@ from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
-from gravl.catalog.cache import builtin_exercises, exercise_categories, exercise_muscles
+from gravl.catalog.cache import builtin_exercises, exercise_categories, exercise_loads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.history.models import LogSet, WorkoutLog
 from gravl.recovery.model import CheckIn, Prior, SetRecord, annotate, kind_of
 from gravl.recovery.models import RecoveryCheckIn
+from gravl.vocabulary import tracked_of
 
 # Built once: constructing a statement and its cache key costs more Python than running it,
 # and these run on every recovery read and every log. On the tables, not the entities:
@@ -120,7 +121,7 @@ async def sets_between(
     """The user's sets performed in ``(start, end]``, chronologically, as model records."""
     params = {"user_id": user.id, "start": start, "end": end}
     rows = (await session.execute(_SETS_BETWEEN, params)).all()
-    muscles = await exercise_muscles(session, {r[1] for r in rows})
+    muscles = await exercise_loads(session, {r[1] for r in rows})
     # Plain tuples, unpacked: a week of sets is a hundred rows on every recovery read.
     records = [
         SetRecord(
@@ -186,4 +187,14 @@ async def checkins_between(
 
 
 def as_events(checkins: Iterable[RecoveryCheckIn]) -> list[CheckIn]:
-    return [CheckIn(at=c.at, muscle=c.muscle_group, soreness=c.soreness) for c in checkins]
+    """The check-ins as model events, one per tracked muscle it moved (`parts_of`)."""
+    return [
+        CheckIn(at=c.at, muscle=muscle, soreness=c.soreness)
+        for c in checkins
+        for muscle in parts_of(c)
+    ]
+
+
+def parts_of(checkin: RecoveryCheckIn) -> tuple[str, ...]:
+    """The tracked muscles a check-in moved."""
+    return tuple(checkin.parts.split(",")) if checkin.parts else tracked_of(checkin.muscle_group)

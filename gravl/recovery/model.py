@@ -19,13 +19,13 @@ from typing import Literal
 from gravl.auth.schemas import Experience
 from gravl.history.sets import SetType
 from gravl.stats.e1rm import RPE_PERCENT_OF_1RM, summarise_sets
-from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS
+from gravl.vocabulary import TRACKED, TRACKED_SLUGS
 
 Status = Literal["ready", "recovering", "fatigued"]
 
 
 def _catalog_recovery_hours() -> Mapping[str, float]:
-    return MappingProxyType({m.slug: float(m.recovery_hours) for m in MUSCLE_GROUPS})
+    return MappingProxyType({m.slug: float(m.recovery_hours) for m in TRACKED})
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class RecoveryConstants:
     learn_below_predicted: float = 99.0  # a predicted score >= this teaches nothing
 
     def __post_init__(self) -> None:
-        missing = MUSCLE_SLUGS - set(self.recovery_hours)
+        missing = TRACKED_SLUGS - set(self.recovery_hours)
         if missing:
             raise ValueError(f"recovery_hours lacks {sorted(missing)}")
 
@@ -203,6 +203,7 @@ class MuscleReport:
     last_trained_at: datetime | None
     sets_last_7_days: float
     ready_at: datetime | None
+    heads: tuple[MuscleReport, ...] = ()  # shoulders: its three heads (`group_report`)
 
 
 def _hours(since: datetime, until: datetime) -> float:
@@ -632,4 +633,39 @@ def muscle_report(
             recent_sets, muscle, at - constants.sets_window, at, constants
         ),
         ready_at=_ready_after(fatigue, at, tau, constants),
+    )
+
+
+def group_report(
+    group: str,
+    parts: Sequence[MuscleReport],
+    at: datetime,
+    recent_sets: Iterable[SetRecord],
+    constants: RecoveryConstants = DEFAULT_CONSTANTS,
+) -> MuscleReport:
+    """A muscle group from the tracked muscles it is made of (shoulders from its heads).
+
+    The group is as recovered as its most tired part, and ready when every part is; its
+    weekly sets count each set that loads any part once, in the strongest role it has.
+    """
+    tired = min(parts, key=lambda r: r.recovery_score)
+    trained = [r.last_trained_at for r in parts if r.last_trained_at is not None]
+    ready = [r.ready_at for r in parts if r.ready_at is not None]
+    names = {r.muscle for r in parts}
+    as_group = [
+        replace(
+            s,
+            primary=(group,) if names & set(s.primary) else (),
+            secondary=(group,) if not names & set(s.primary) and names & set(s.secondary) else (),
+        )
+        for s in recent_sets
+    ]
+    return MuscleReport(
+        muscle=group,
+        recovery_score=tired.recovery_score,
+        status=tired.status,
+        last_trained_at=max(trained, default=None),
+        sets_last_7_days=effective_sets(as_group, group, at - constants.sets_window, at, constants),
+        ready_at=max(ready, default=None),
+        heads=tuple(parts),
     )

@@ -19,7 +19,9 @@ class MuscleGroupRecovery(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    muscle_group: Mapped[str] = mapped_column(ForeignKey("muscle_groups.slug"), primary_key=True)
+    # A muscle the model tracks (gravl.vocabulary.TRACKED): a group, or a deltoid head in
+    # place of shoulders, so not a muscle_groups row.
+    muscle_group: Mapped[str] = mapped_column(String(32), primary_key=True)
     fatigue: Mapped[float] = mapped_column(Float, default=0.0)
     state_at: Mapped[datetime] = mapped_column(UTCDateTime())
     k: Mapped[float] = mapped_column(Float, default=1.0)
@@ -43,4 +45,7 @@ class RecoveryCheckIn(Base):
     # (k_after seeds recomputes that start after this check-in's moment).
     predicted_score: Mapped[float] = mapped_column(Float)
     k_after: Mapped[float] = mapped_column(Float)
+    # The tracked muscles a report on a group of several moved, comma-joined (a shoulders
+    # report moves the heads trained in the week before it); NULL: all of the group's.
+    parts: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -11,10 +11,16 @@ from gravl.cache import Slot
 from gravl.corridor import CachesDep, CorridorRoute, SessionDep, WorkDep
 from gravl.recovery import service
 from gravl.recovery.model import MuscleReport
-from gravl.recovery.schemas import CheckInIn, CheckInOut, MuscleRecoveryOut, RecoveryOut
+from gravl.recovery.schemas import (
+    CheckInIn,
+    CheckInOut,
+    HeadRecoveryOut,
+    MuscleRecoveryOut,
+    RecoveryOut,
+)
 from gravl.recovery.service import Snapshot
 from gravl.validation import Instant
-from gravl.vocabulary import MUSCLE_NAMES
+from gravl.vocabulary import TRACKED_NAMES
 
 router = APIRouter(prefix="/api/recovery", tags=["recovery"], route_class=CorridorRoute)
 
@@ -26,13 +32,20 @@ ANSWERS = Slot[bytes]("recovery-answers", max_age_s=10.0)
 def _out(report: MuscleReport) -> MuscleRecoveryOut:
     return MuscleRecoveryOut(
         muscle_group=report.muscle,
-        name=MUSCLE_NAMES[report.muscle],
-        recovery_score=round(report.recovery_score, 1),
-        status=report.status,
-        last_trained_at=report.last_trained_at,
-        sets_last_7_days=report.sets_last_7_days,
-        ready_at=report.ready_at,
+        **_recovery(report),
+        heads=[HeadRecoveryOut(muscle=head.muscle, **_recovery(head)) for head in report.heads],
     )
+
+
+def _recovery(report: MuscleReport) -> dict[str, Any]:
+    return {
+        "name": TRACKED_NAMES[report.muscle],
+        "recovery_score": round(report.recovery_score, 1),
+        "status": report.status,
+        "last_trained_at": report.last_trained_at,
+        "sets_last_7_days": report.sets_last_7_days,
+        "ready_at": report.ready_at,
+    }
 
 
 @router.get("/muscle-groups", response_model=RecoveryOut)
@@ -85,7 +98,8 @@ async def most_recovered(
 
 @router.post("/check-ins", status_code=status.HTTP_201_CREATED, response_model=CheckInOut)
 async def check_in(data: CheckInIn, session: SessionDep, user: WritingLifter) -> CheckInOut:
-    """Report soreness (0-10) for a muscle; it overrides the model from now on."""
+    """Report soreness (0-10) for a muscle group; it moves the model halfway to the report
+    (for shoulders, each of its heads)."""
     checkin, score = await service.check_in(
         session=session, user=user, muscle=data.muscle_group, soreness=data.soreness
     )

@@ -11,14 +11,27 @@ from gravl.validation import InputModel
 from gravl.vocabulary import MUSCLE_SLUGS
 
 
-class MuscleRecoveryOut(BaseModel):
-    muscle_group: str
+class Recovery(BaseModel):
+    """How recovered a muscle is (docs/recovery.md)."""
+
     name: str
     recovery_score: float
     status: Literal["ready", "recovering", "fatigued"]
     last_trained_at: datetime | None
     sets_last_7_days: float
     ready_at: datetime | None
+
+
+class HeadRecoveryOut(Recovery):
+    """One head of the deltoid (front_delts, side_delts, rear_delts), tracked apart."""
+
+    muscle: str
+
+
+class MuscleRecoveryOut(Recovery):
+    muscle_group: str
+    # Shoulders: its three heads; the group is as recovered as its most tired head.
+    heads: list[HeadRecoveryOut] = Field(default_factory=list)
 
 
 class RecoveryOut(BaseModel):

@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import Executable
 from gravl.auth.lifter import Lifter
 from gravl.auth.schemas import Experience
 from gravl.cache import Caches, Slot, cached
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import exercise_loads
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import history
@@ -34,6 +34,7 @@ from gravl.recovery.model import (
     apply_set,
     checkin_state,
     decay,
+    group_report,
     muscle_report,
     recompute,
     recovery_score,
@@ -41,7 +42,7 @@ from gravl.recovery.model import (
     tau_hours,
 )
 from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
-from gravl.vocabulary import MUSCLE_SLUGS
+from gravl.vocabulary import HEAD_SLUGS, SHOULDERS, TRACKED_SLUGS, group_of, tracked_of
 
 C = DEFAULT_CONSTANTS
 # The history a recompute reads (older sets contribute < 0.1%); novelty and bests before it
@@ -109,7 +110,7 @@ async def log_added(
     Returns the touched muscles' new states. Read and written with Core statements: this runs
     on every log.
     """
-    muscles = await exercise_muscles(session, [log.exercise_id])
+    muscles = await exercise_loads(session, [log.exercise_id])
     primary, secondary = muscles[log.exercise_id]
     touched = set(primary) | set(secondary)
     if not touched:
@@ -194,8 +195,9 @@ async def _save_states(session: AsyncSession, user_id: int, states: dict[str, Mu
 
 
 async def history_changed(*, session: AsyncSession, user: Lifter, muscles: Iterable[str]) -> None:
-    """Recompute muscles after an edit, a delete, a backfill or an import."""
-    wanted = set(muscles)
+    """Recompute muscles (groups or tracked muscles) after an edit, a delete, a backfill or an
+    import."""
+    wanted = {t for m in muscles for t in tracked_of(m)}
     rows = await _rows(session, user.id, wanted)
     await _recompute(session=session, user=user, muscles=wanted, rows=rows)
 
@@ -235,53 +237,78 @@ async def _recompute(
 async def _k_before(
     session: AsyncSession, user_id: int, muscles: set[str], before: datetime
 ) -> dict[str, float]:
-    """The personal multiplier each muscle had learned by ``before`` (its last check-in)."""
+    """The personal multiplier each muscle had learned by ``before`` (its last check-in; a
+    head's is its group's)."""
     seeds: dict[str, float] = {}
     rows = await session.scalars(
         select(RecoveryCheckIn)
         .where(
             RecoveryCheckIn.user_id == user_id,
-            RecoveryCheckIn.muscle_group.in_(muscles),
+            RecoveryCheckIn.muscle_group.in_({group_of(m) for m in muscles}),
             RecoveryCheckIn.at <= before,
         )
         .order_by(RecoveryCheckIn.at)
     )
     for checkin in rows:
-        seeds[checkin.muscle_group] = checkin.k_after
+        for muscle in history.parts_of(checkin):
+            seeds[muscle] = checkin.k_after
     return seeds
 
 
 async def check_in(
     *, session: AsyncSession, user: Lifter, muscle: str, soreness: float
 ) -> tuple[RecoveryCheckIn, float]:
-    """Record a soreness report; it overrides the model for that muscle from now on."""
+    """Record a soreness report for a muscle group; it moves the group's tracked muscles toward
+    the report from now on. A shoulders report moves the heads trained in the 7 days before it
+    (all three when none was): sore shoulders after a push day are not sore rear delts.
+
+    Returns the stored check-in (the predicted score of the most tired head it moved; the mean
+    of their new k) and the group's score after it.
+    """
     now = utcnow()
-    rows = await _rows(session, user.id, [muscle])
-    state = _state(rows.get(muscle), now)
-    at = max(now, state.at)
-    tau = tau_hours(muscle, user.experience, state.k)
-    predicted = recovery_score(decay(state, at, tau).fatigue)
-    new_state = checkin_state(state, CheckIn(at=at, muscle=muscle, soreness=soreness), tau)
+    group = tracked_of(muscle)
+    rows = await _rows(session, user.id, group)
+    states = {m: _state(rows.get(m), now) for m in group}
+    at = max([now, *(s.at for s in states.values())])
+    recent = at - C.sets_window
+    trained = [
+        m for m in group if (last := states[m].last_trained_at) is not None and last > recent
+    ]
+    parts = trained if len(group) > 1 and trained else list(group)
+    predicted: list[float] = []
+    after: dict[str, float] = {}
+    for part in group:
+        state = states[part]
+        tau = tau_hours(part, user.experience, state.k)
+        if part not in parts:
+            after[part] = recovery_score(decay(state, at, tau).fatigue)
+            continue
+        predicted.append(recovery_score(decay(state, at, tau).fatigue))
+        new_state = checkin_state(state, CheckIn(at=at, muscle=part, soreness=soreness), tau)
+        _store(session, rows, user.id, part, new_state)
+        states[part] = new_state
+        after[part] = recovery_score(new_state.fatigue)
     checkin = RecoveryCheckIn(
         user_id=user.id,
         muscle_group=muscle,
         soreness=soreness,
         at=at,
-        predicted_score=predicted,
-        k_after=new_state.k,
+        predicted_score=min(predicted),
+        k_after=sum(states[p].k for p in parts) / len(parts),
+        parts=None if len(parts) == len(group) else ",".join(parts),
         created_at=now,
     )
     session.add(checkin)
-    _store(session, rows, user.id, muscle, new_state)
     await session.flush()
-    return checkin, recovery_score(new_state.fatigue)
+    return checkin, min(after.values())
 
 
 @dataclass(frozen=True)
 class Snapshot:
     computed_at: datetime
-    reports: list[MuscleReport]
+    reports: list[MuscleReport]  # the 17 groups, shoulders with its heads
     recent_sets: list[SetRecord]  # the 7-day analysis window
+    tracked: list[MuscleReport]  # what the model tracks: the groups with the heads for shoulders
 
     def by_muscle(self) -> dict[str, MuscleReport]:
         return {r.muscle: r for r in self.reports}
@@ -332,7 +359,7 @@ def snapshot_of(inputs: RecoveryInputs, experience: Experience, when: datetime) 
     start = when - C.sets_window
     recent = [s for s in inputs.sets if start < s.performed_at <= when]
     touching = inputs.by_muscle  # muscle_report counts only those inside the window
-    reports = [
+    tracked = [
         muscle_report(
             m,
             inputs.states.get(m) or MuscleState(fatigue=0.0, at=when),
@@ -342,10 +369,22 @@ def snapshot_of(inputs: RecoveryInputs, experience: Experience, when: datetime) 
         )
         for m in _MUSCLES
     ]
-    return Snapshot(when, reports, recent)
+    return Snapshot(when, grouped(tracked, recent, when), recent, tracked)
 
 
-_MUSCLES = sorted(MUSCLE_SLUGS)
+def grouped(
+    tracked: list[MuscleReport], recent: Iterable[SetRecord], when: datetime
+) -> list[MuscleReport]:
+    """The 17 muscle groups from the tracked muscles: shoulders from its heads."""
+    heads = sorted(
+        (r for r in tracked if r.muscle in HEAD_SLUGS), key=lambda r: HEAD_SLUGS.index(r.muscle)
+    )
+    shoulders = group_report(SHOULDERS, heads, when, recent)
+    reports = [r for r in tracked if r.muscle not in HEAD_SLUGS]
+    return sorted([*reports, shoulders], key=lambda r: r.muscle)
+
+
+_MUSCLES = sorted(TRACKED_SLUGS)
 
 
 # The lifter's state rows and recent sets, per data version (gravl.cache).
@@ -375,7 +414,7 @@ async def snapshot(
     # A moment before a muscle's stored state (a backdated read, or a log ahead of the clock):
     # rebuild those muscles at that moment from the history.
     stale = {m for m, state in loaded.states.items() if state.at > when}
-    states = {m: loaded.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in MUSCLE_SLUGS}
+    states = {m: loaded.states.get(m) or MuscleState(fatigue=0.0, at=when) for m in _MUSCLES}
     start = when - HISTORY_SPAN
     events: list[SetRecord | CheckIn] = [
         *await history.sets_between(session, user, start, when),
@@ -445,9 +484,19 @@ def scores_of(
     return result
 
 
+def group_scores(scores: dict[str, float]) -> dict[str, float]:
+    """Tracked muscles' scores as their groups' (a group is as recovered as its most tired
+    part among those given)."""
+    result: dict[str, float] = {}
+    for muscle, score in scores.items():
+        group = group_of(muscle)
+        result[group] = min(score, result.get(group, score))
+    return result
+
+
 async def scores(
     *, session: AsyncSession, user: Lifter, at: datetime | None = None
 ) -> dict[str, float]:
     """Unrounded recovery score per muscle, from the state rows alone."""
     when = at or utcnow()
-    return scores_of(await _stored_states(session, user.id), user, MUSCLE_SLUGS, when)
+    return scores_of(await _stored_states(session, user.id), user, TRACKED_SLUGS, when)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.auth import service as auth_service
 from gravl.auth.lifter import Lifter
 from gravl.cache import Caches, Derived
-from gravl.catalog.cache import Muscles, exercise_equipment, exercise_muscles
+from gravl.catalog.cache import Muscles, exercise_equipment, exercise_loads, exercise_muscles
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import service as recovery
@@ -41,17 +41,23 @@ def _candidate(
     planned: Planned,
     muscles: dict[int, Muscles],
     equipment: dict[int, str | None],
+    loads: dict[int, Muscles],
 ) -> Candidate:
     pairs = list(planned)
-    exercises = [
-        PlannedExercise(
-            sets=sets, primary=muscles[exercise_id][0], secondary=muscles[exercise_id][1]
-        )
-        for sets, exercise_id in pairs
-    ]
+
+    def planned_on(found: dict[int, Muscles]) -> list[PlannedExercise]:
+        return [
+            PlannedExercise(sets=sets, primary=found[exercise][0], secondary=found[exercise][1])
+            for sets, exercise in pairs
+        ]
+
+    exercises = planned_on(muscles)
+    targets = target_muscles(exercises)
+    tracked = target_muscles(planned_on(loads))
     return Candidate(
         workout,
-        target_muscles(exercises),
+        targets,
+        tracked_targets=tracked if tracked != targets else (),
         planned_sets=sum(e.sets for e in exercises),
         exercises=tuple(exercise_id for _, exercise_id in pairs),
         equipment=frozenset(
@@ -91,12 +97,14 @@ async def builtin_candidates(session: AsyncSession) -> dict[int, Candidate]:
         ids = {e for w in builtins.workouts for _, e in w.planned}
         muscles = await exercise_muscles(session, ids)
         equipment = await exercise_equipment(session, ids)
+        loads = await exercise_loads(session, ids)
         return {
             w.id: _candidate(
                 AnyWorkout(w.id, w.name, "library" if w.kind == "library" else "program"),
                 w.planned,
                 muscles,
                 equipment,
+                loads,
             )
             for w in builtins.workouts
         }
@@ -126,18 +134,19 @@ async def candidates(
     ids = {e for _, planned in customs.values() for _, e in planned}
     muscles = await exercise_muscles(session, ids)
     equipment = await exercise_equipment(session, ids)
+    loads = await exercise_loads(session, ids)
     for custom_id, (name, planned) in customs.items():
         workout = AnyWorkout(custom_id, name, "custom")
-        found.append(_candidate(workout, planned, muscles, equipment))
+        found.append(_candidate(workout, planned, muscles, equipment, loads))
     return found
 
 
 def recovery_fit(candidate: Candidate, scores: dict[str, float]) -> float:
-    """The weighted mean recovery of a workout's target muscles (0-100)."""
-    total = sum(t.weight for t in candidate.targets)
+    """The weighted mean recovery of the muscles a workout loads (0-100), by tracked muscle."""
+    total = sum(t.weight for t in candidate.tracked)
     if total == 0:
         return 100.0
-    return sum(t.weight * scores.get(t.muscle, 100.0) for t in candidate.targets) / total
+    return sum(t.weight * scores.get(t.muscle, 100.0) for t in candidate.tracked) / total
 
 
 # The lifter's training habit: when they log in the last four weeks (issue 16), once there are
@@ -184,7 +193,7 @@ async def available(
     plan = await day_plan(session=session, user=user, on=on)
     at = await training_moment(session=session, user=user, on=on)
     snapshot = await recovery.snapshot(session=session, user=user, caches=caches, at=at)
-    scores = {r.muscle: r.recovery_score for r in snapshot.reports}
+    scores = {r.muscle: r.recovery_score for r in snapshot.tracked}
     scheduled: WorkoutKey = ("workout", plan.scheduled_workout_id or 0)
     pool = await candidates(session=session, user=user, program_id=plan.program_id)
     # The lifter's preferences rule workouts out here as in the recommendations; the

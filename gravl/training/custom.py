@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
+from gravl.catalog.cache import loads_of
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import visible_exercises
 from gravl.db import utcnow
@@ -18,7 +19,7 @@ from gravl.training.schemas import (
     CustomExerciseOut,
     CustomWorkoutIn,
     CustomWorkoutOut,
-    TargetMuscle,
+    target_muscles_out,
 )
 from gravl.training.targets import PlannedExercise, estimated_minutes, target_muscles
 
@@ -31,14 +32,17 @@ def current_exercises(workout: CustomWorkout) -> list[CustomWorkoutExercise]:
     return [e for e in workout.exercises if e.removed_at is None]
 
 
-def planned(workout: CustomWorkout) -> list[PlannedExercise]:
+def planned_of(sets: int, exercise: Exercise, *, tracked: bool = False) -> PlannedExercise:
+    """An exercise's planned sets and the muscles they load: groups, or as the recovery model
+    tracks them (shoulders as the heads the exercise loads) when ``tracked``."""
+    muscles = (tuple(exercise.primary_muscles), tuple(exercise.secondary_muscles))
+    primary, secondary = loads_of(muscles, exercise.shoulder_heads) if tracked else muscles
+    return PlannedExercise(sets=sets, primary=primary, secondary=secondary)
+
+
+def planned(workout: CustomWorkout, *, tracked: bool = False) -> list[PlannedExercise]:
     return [
-        PlannedExercise(
-            sets=e.target_sets,
-            primary=tuple(e.exercise.primary_muscles),
-            secondary=tuple(e.exercise.secondary_muscles),
-        )
-        for e in current_exercises(workout)
+        planned_of(e.target_sets, e.exercise, tracked=tracked) for e in current_exercises(workout)
     ]
 
 
@@ -61,10 +65,9 @@ def custom_workout_out(workout: CustomWorkout) -> CustomWorkoutOut:
             )
             for e in current_exercises(workout)
         ],
-        target_muscles=[
-            TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight)
-            for t in target_muscles(plan)
-        ],
+        target_muscles=target_muscles_out(
+            target_muscles(plan), target_muscles(planned(workout, tracked=True))
+        ),
         estimated_minutes=estimated_minutes(
             (e.target_sets, e.rest_seconds) for e in current_exercises(workout)
         ),

@@ -24,9 +24,9 @@ from gravl.training.schemas import (
     ScheduleToday,
     SwapIn,
     SwapOut,
-    TargetMuscle,
     WorkoutOut,
     WorkoutRef,
+    target_muscles_out,
 )
 from gravl.validation import Day as ValidDay
 
@@ -63,9 +63,7 @@ async def available_workouts(
     return [
         AvailableWorkout(
             workout=WorkoutRef(id=c.workout.id, name=c.workout.name, kind=c.workout.kind),
-            target_muscles=[
-                TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight) for t in c.targets
-            ],
+            target_muscles=target_muscles_out(c.targets, c.tracked),
             recovery_fit=round(fit, 1),
             scheduled=is_scheduled,
         )

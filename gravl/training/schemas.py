@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gravl.ids import Id
-from gravl.training.targets import Role, WorkoutKind
+from gravl.training.targets import MuscleTarget, Role, WorkoutKind, heads_of
 from gravl.validation import Day, InputModel
 
 
@@ -22,10 +23,39 @@ class WorkoutExerciseOut(BaseModel):
     rest_seconds: int
 
 
+class HeadTarget(BaseModel):
+    """A deltoid head a workout's shoulder work loads, with its planned sets."""
+
+    muscle: str
+    role: Role
+    sets: float
+
+
 class TargetMuscle(BaseModel):
     muscle_group: str
     role: Role
     sets: float
+    # Shoulders: the heads (front_delts, side_delts, rear_delts) the exercises load, which
+    # recovery and volume judge the workout by; empty for the other groups.
+    heads: list[HeadTarget] = Field(default_factory=list)
+
+
+def target_muscles_out(
+    targets: Iterable[MuscleTarget], tracked: Iterable[MuscleTarget]
+) -> list[TargetMuscle]:
+    """A workout's target groups for the API, each with the tracked heads it stands for."""
+    loads = tuple(tracked)
+    return [
+        TargetMuscle(
+            muscle_group=t.muscle,
+            role=t.role,
+            sets=t.weight,
+            heads=[
+                HeadTarget(muscle=h.muscle, role=h.role, sets=h.weight) for h in heads_of(t, loads)
+            ],
+        )
+        for t in targets
+    ]
 
 
 class WorkoutOut(BaseModel):

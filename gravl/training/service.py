@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise
 from gravl.errors import NotFound
-from gravl.training.custom import custom_workout_out, get_custom_workout
+from gravl.training.custom import custom_workout_out, get_custom_workout, planned_of
 from gravl.training.models import CustomWorkout, Enrollment, Program, Workout, WorkoutExercise
 from gravl.training.schedule import plan_for, program_day
 from gravl.training.schemas import (
@@ -20,9 +20,9 @@ from gravl.training.schemas import (
     ProgramOut,
     ScheduleDay,
     ScheduleToday,
-    TargetMuscle,
     WorkoutExerciseOut,
     WorkoutOut,
+    target_muscles_out,
 )
 from gravl.training.targets import PlannedExercise, estimated_minutes, target_muscles
 
@@ -31,15 +31,8 @@ _WITH_EXERCISES = selectinload(Workout.exercises).options(
 )
 
 
-def planned(workout: Workout) -> list[PlannedExercise]:
-    return [
-        PlannedExercise(
-            sets=we.target_sets,
-            primary=tuple(we.exercise.primary_muscles),
-            secondary=tuple(we.exercise.secondary_muscles),
-        )
-        for we in workout.exercises
-    ]
+def planned(workout: Workout, *, tracked: bool = False) -> list[PlannedExercise]:
+    return [planned_of(we.target_sets, we.exercise, tracked=tracked) for we in workout.exercises]
 
 
 def workout_out(workout: Workout) -> WorkoutOut:
@@ -60,10 +53,9 @@ def workout_out(workout: Workout) -> WorkoutOut:
             )
             for we in workout.exercises
         ],
-        target_muscles=[
-            TargetMuscle(muscle_group=t.muscle, role=t.role, sets=t.weight)
-            for t in target_muscles(plan)
-        ],
+        target_muscles=target_muscles_out(
+            target_muscles(plan), target_muscles(planned(workout, tracked=True))
+        ),
         estimated_minutes=estimated_minutes(
             (we.target_sets, we.rest_seconds) for we in workout.exercises
         ),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gravl.recovery.model import DEFAULT_CONSTANTS, RecoveryConstants
+from gravl.vocabulary import group_of
 
 WorkoutKind = Literal["library", "program", "custom"]
 Role = Literal["primary", "secondary"]
@@ -56,6 +57,14 @@ class Candidate:
     exercises: tuple[int, ...] = ()  # exercise ids, in order
     equipment: frozenset[str] = frozenset()  # what its exercises need
     minutes: int = 0  # estimated length
+    # ``targets`` as the recovery model tracks them (shoulders as the deltoid heads the
+    # exercises load); empty when they are the same as ``targets``.
+    tracked_targets: tuple[MuscleTarget, ...] = ()
+
+    @property
+    def tracked(self) -> tuple[MuscleTarget, ...]:
+        """What the workout loads, muscle by tracked muscle: for recovery and volume."""
+        return self.tracked_targets or self.targets
 
 
 def target_muscles(
@@ -87,10 +96,21 @@ def target_muscles(
 MAIN_MUSCLE_SETS = 3.0
 
 
-def main_muscles(candidate: Candidate, min_sets: float = MAIN_MUSCLE_SETS) -> list[str]:
+def heads_of(group: MuscleTarget, tracked: Iterable[MuscleTarget]) -> tuple[MuscleTarget, ...]:
+    """The tracked muscles a target group stands for in a workout (shoulders: the deltoid
+    heads its exercises load; none for a group tracked as itself)."""
+    return tuple(
+        t for t in tracked if t.muscle != group.muscle and group_of(t.muscle) == group.muscle
+    )
+
+
+def main_muscles(
+    candidate: Candidate, min_sets: float = MAIN_MUSCLE_SETS, *, tracked: bool = False
+) -> list[str]:
     """The muscles a workout is about: primary movers with enough planned sets (all primary
-    ones when none has that many)."""
-    primary = [t for t in candidate.targets if t.role == "primary"]
+    ones when none has that many); muscle groups, or tracked muscles when ``tracked``."""
+    targets = candidate.tracked if tracked else candidate.targets
+    primary = [t for t in targets if t.role == "primary"]
     main = [t.muscle for t in primary if t.weight >= min_sets]
     return main or [t.muscle for t in primary]
 

@@ -7,20 +7,25 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from gravl.vocabulary import MUSCLE_SLUGS
+from gravl.vocabulary import HEAD_SLUGS, MUSCLE_SLUGS, SHOULDERS
 from tests.e2e.conftest import MAX_LAYOUT_SHIFT, axe_violations, layout_shift, sign_up
 
 
-def test_body_map_has_17_regions_shown_on_tap_focus_and_in_a_table(
+def test_body_map_has_19_regions_shown_on_tap_focus_and_in_a_table(
     page: Page, viewport: str
 ) -> None:
+    """16 muscle groups and the shoulders as the deltoid's three heads, each its own region;
+    the shoulders are the group named around the heads, and a table row above theirs."""
     sign_up(page)
     regions = page.locator("[data-bodymap] g.muscle[tabindex='0']")
-    expect(regions).to_have_count(17)
-    assert set(regions.evaluate_all("gs => gs.map(g => g.id)")) == MUSCLE_SLUGS
+    expect(regions).to_have_count(16 + 3)
+    assert set(regions.evaluate_all("gs => gs.map(g => g.id)")) == (
+        MUSCLE_SLUGS - {SHOULDERS}
+    ) | set(HEAD_SLUGS)
     table = page.get_by_role("table", name="Recovery by muscle group")
-    expect(table.locator("tbody tr")).to_have_count(17)
+    expect(table.locator("tbody tr")).to_have_count(17 + 3)
     expect(table.get_by_role("row", name=re.compile("^Chest"))).to_contain_text("100.0%")
+    expect(table.get_by_role("row", name=re.compile("^Side delts"))).to_contain_text("100.0%")
     for box in (
         page.locator("svg").nth(0).bounding_box(),
         page.locator("svg").nth(1).bounding_box(),
@@ -34,15 +39,29 @@ def test_body_map_has_17_regions_shown_on_tap_focus_and_in_a_table(
     else:
         left_pectoral.hover()
     expect(detail).to_have_text("Chest 100% · ready · ready now")
-    # Keyboard: focus one region, Tab moves to the next and shows it.
+    # The side head's echo on the back view shows the side head.
+    side_echo = page.locator("g.muscle[aria-hidden][data-muscle=side_delts] path").first
+    if viewport == "mobile":
+        side_echo.tap()
+    else:
+        side_echo.hover()
+    expect(detail).to_have_text("Side delts 100% · ready · ready now")
+    # Keyboard: focus one region, Tab moves to the next and shows it: the neck, then the front
+    # and side heads of the shoulders.
     page.locator("#neck").focus()
     expect(detail).to_contain_text("Neck")
     page.keyboard.press("Tab")
-    expect(page.locator("#shoulders")).to_be_focused()
-    expect(detail).to_contain_text("Shoulders 100%")
-    expect(page.locator("#shoulders")).to_have_attribute(
-        "aria-label", "Shoulders: 100% recovered, ready, ready now"
+    expect(page.locator("#front_delts")).to_be_focused()
+    expect(detail).to_contain_text("Front delts 100%")
+    page.keyboard.press("Tab")
+    expect(page.locator("#side_delts")).to_be_focused()
+    expect(page.locator("#side_delts")).to_have_attribute(
+        "aria-label", "Side delts: 100% recovered, ready, ready now"
     )
+    shoulders = page.get_by_role("group", name=re.compile("^Shoulders")).first
+    expect(shoulders).to_have_attribute("id", SHOULDERS)
+    expect(shoulders).to_have_attribute("aria-label", "Shoulders: 100% recovered, ready, ready now")
+    expect(shoulders.locator("#side_delts")).to_have_count(1)
     assert axe_violations(page) == []
     assert layout_shift(page) < MAX_LAYOUT_SHIFT
 

@@ -26,10 +26,10 @@ from gravl.training.targets import (
     main_muscles,
     target_muscles,
 )
-from gravl.vocabulary import MUSCLE_SLUGS
+from gravl.vocabulary import TRACKED_SLUGS
 
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
-MUSCLES = sorted(MUSCLE_SLUGS)
+MUSCLES = sorted(TRACKED_SLUGS)
 
 
 def hours_ago(hours: float) -> datetime:

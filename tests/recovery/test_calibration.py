@@ -13,10 +13,10 @@ from gravl.recovery.model import (
     recovery_score,
     tau_hours,
 )
-from gravl.vocabulary import MUSCLE_SLUGS
+from gravl.vocabulary import TRACKED_SLUGS
 
 T0 = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
-MUSCLES = sorted(MUSCLE_SLUGS)
+MUSCLES = sorted(TRACKED_SLUGS)
 HOURS_TO_RECOVER = DEFAULT_CONSTANTS.recovery_hours
 
 
@@ -58,7 +58,7 @@ def hours_to_ready(sets: list[SetRecord], muscle: str) -> float:
     return (ready - last).total_seconds() / 3600
 
 
-CHEST_TEN_HARD_SETS = session(10, primary=("chest",), secondary=("triceps", "shoulders"))
+CHEST_TEN_HARD_SETS = session(10, primary=("chest",), secondary=("triceps", "front_delts"))
 
 
 def test_chest_ten_sets_at_rpe9_leave_about_ten_percent() -> None:

@@ -36,10 +36,10 @@ from gravl.recovery.model import (
     tau_hours,
     updated_k,
 )
-from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_SLUGS, MuscleGroupInfo
+from gravl.vocabulary import TRACKED, TRACKED_SLUGS, MuscleGroupInfo
 
 C = DEFAULT_CONSTANTS
-MUSCLES = sorted(MUSCLE_SLUGS)
+MUSCLES = sorted(TRACKED_SLUGS)
 T0 = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
 UNTIL = T0 + timedelta(days=20)  # every generated event lies inside the 21-day horizon
 
@@ -576,11 +576,11 @@ def test_constants_can_be_overridden() -> None:
         replace(DEFAULT_CONSTANTS, recovery_hours={"chest": 72.0})
 
 
-@pytest.mark.parametrize("muscle", MUSCLE_GROUPS, ids=lambda m: m.slug)
+@pytest.mark.parametrize("muscle", TRACKED, ids=lambda m: m.slug)
 def test_the_model_recovers_each_muscle_in_the_catalog_hours(muscle: MuscleGroupInfo) -> None:
     # The catalog's table is stored in the database and shown by the API; T_m must be the same.
     assert DEFAULT_CONSTANTS.recovery_hours[muscle.slug] == muscle.recovery_hours
-    assert set(DEFAULT_CONSTANTS.recovery_hours) == MUSCLE_SLUGS
+    assert set(DEFAULT_CONSTANTS.recovery_hours) == TRACKED_SLUGS
 
 
 def test_main_cause_is_the_session_weighing_most_now() -> None:

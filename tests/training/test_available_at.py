@@ -28,14 +28,20 @@ def _available(client: TestClient, lifter: Account, day: date) -> dict[int, dict
 def _scores(client: TestClient, lifter: Account, at: datetime | None) -> dict[str, float]:
     params = {"at": at.isoformat()} if at is not None else {}
     body = client.get("/api/recovery/muscle-groups", params=params, headers=lifter.headers).json()
-    return {m["muscle_group"]: m["recovery_score"] for m in body["muscle_groups"]}
+    scores = {m["muscle_group"]: m["recovery_score"] for m in body["muscle_groups"]}
+    heads = {h["muscle"]: h["recovery_score"] for m in body["muscle_groups"] for h in m["heads"]}
+    return scores | heads
 
 
 def _fit(row: dict[str, Any], scores: dict[str, float]) -> float:
-    """``recovery_fit`` as API.md defines it: the set-weighted mean recovery of the targets."""
-    targets = row["target_muscles"]
-    total = sum(t["sets"] for t in targets)
-    return sum(t["sets"] * scores[t["muscle_group"]] for t in targets) / total
+    """``recovery_fit`` as API.md defines it: the set-weighted mean recovery of the targets,
+    shoulders by the heads the workout loads (docs/recovery.md)."""
+    parts = [
+        (part["sets"], scores[part.get("muscle") or part["muscle_group"]])
+        for t in row["target_muscles"]
+        for part in (t["heads"] or [t])
+    ]
+    return sum(sets * score for sets, score in parts) / sum(sets for sets, _ in parts)
 
 
 def _assert_fits(rows: dict[int, dict[str, Any]], scores: dict[str, float]) -> None:

@@ -64,6 +64,35 @@ def test_the_body_map_shows_a_hard_chest_session(client: TestClient, lifter: Acc
     assert 'class="muscle status-ready" data-muscle="quadriceps" id="quadriceps"' in html
 
 
+def test_the_body_map_shows_lateral_raises_on_the_side_delts_only(
+    client: TestClient, lifter: Account
+) -> None:
+    """The deltoid is drawn as its heads, each in its own colour: lateral raises tire the side
+    head, and the front and rear heads stay ready; the shoulders group is its most tired head."""
+    _sign_in(client, lifter)
+    raise_id = factories.exercise_id(client, "dumbbell-lateral-raise")
+    factories.log(client, lifter, raise_id, sets=hard_sets(10, reps=12, weight=12, rpe=9))
+    html = client.get("/today").text
+    side = re.search(
+        r'<g class="muscle status-(\w+)" data-muscle="side_delts" id="side_delts"', html
+    )
+    assert side and side.group(1) != "ready"
+    assert re.search(
+        r'aria-label="Side delts: \d{1,2}% recovered, (fatigued|recovering), ready \w{3} ', html
+    )
+    assert 'class="muscle status-ready" data-muscle="front_delts" id="front_delts"' in html
+    assert 'class="muscle status-ready" data-muscle="rear_delts" id="rear_delts"' in html
+    assert (
+        f'<g class="muscle status-{side.group(1)}" data-muscle="side_delts" aria-hidden="true">'
+        in html
+    )
+    group = re.search(
+        r'id="shoulders" role="group"\s+aria-label="Shoulders: (\d+)% recovered, (\w+),', html
+    )
+    label = re.search(r'aria-label="Side delts: (\d+)% recovered, (\w+),', html)
+    assert group and label and group.groups() == label.groups()
+
+
 # The plan card (issue 16): where the lifter stands in their plan comes first, one state each.
 
 
