@@ -213,6 +213,40 @@ def test_higher_rpe_lowers_the_score(sets: list[SetRecord], chosen: SetRecord, r
 
 
 @settings(deadline=None)
+@given(hard_sets, set_records(), st.floats(20, 250), st.floats(0.5, 30))
+def test_a_heavier_unrated_set_never_raises_the_score(
+    sets: list[SetRecord], chosen: SetRecord, weight: float, more: float
+) -> None:
+    # Rated from load against the same best e1RM: more weight is never an easier set.
+    lighter = replace(
+        chosen, set_type="normal", kind="strength", rpe=None, reps=5, duration_s=None,
+        weight_kg=weight, best_e1rm_kg=150.0,
+    )  # fmt: skip
+    heavier = replace(lighter, weight_kg=weight + more)
+    for hours in (0, 24, 72):
+        when = chosen.performed_at + timedelta(hours=hours)
+        assert score_at([*sets, heavier], "chest", when) <= score_at(
+            [*sets, lighter], "chest", when
+        )
+
+
+@settings(deadline=None)
+@given(hard_sets, set_records(), st.integers(1, 60), st.integers(1, 20))
+def test_more_reps_at_one_rpe_never_raise_the_score(
+    sets: list[SetRecord], chosen: SetRecord, reps: int, more: int
+) -> None:
+    fewer = replace(chosen, set_type="normal", kind="strength", reps=reps, duration_s=None)
+    assert_harder_is_slower_or_equal([*sets, fewer], [*sets, replace(fewer, reps=reps + more)])
+
+
+def assert_harder_is_slower_or_equal(easier: list[SetRecord], harder: list[SetRecord]) -> None:
+    start = max(s.performed_at for s in harder)
+    for hours in range(0, 24 * 14, 11):
+        when = start + timedelta(hours=hours)
+        assert score_at(list(harder), "chest", when) <= score_at(list(easier), "chest", when)
+
+
+@settings(deadline=None)
 @given(hard_sets, set_records())
 def test_novelty_lowers_the_score(sets: list[SetRecord], chosen: SetRecord) -> None:
     chosen = replace(chosen, set_type="normal", kind="strength")
