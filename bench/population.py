@@ -179,7 +179,7 @@ async def populate(
     try:
         programs = await _programs(connection)
         plans = await _workout_plans(connection)
-        password_hash = hash_password(PASSWORD)  # one hash: argon2 is slow on purpose
+        password_hash = await hash_password(PASSWORD)  # one hash: argon2 is slow on purpose
         now = datetime.now(UTC)
         emails = [f"bench-{n}@example.com" for n in range(lifters)]
         emails += ["veteran@example.com", "newcomer@example.com"]

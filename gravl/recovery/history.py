@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import Table, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.lifter import Lifter
@@ -25,32 +25,36 @@ _LOGS = cast(Table, WorkoutLog.__table__)
 _SETS = cast(Table, LogSet.__table__)
 # What the lifter had done of each exercise before a moment, over their whole history (the
 # repeated-bout effect fades over months, and the bests rate unrated sets): one row per
-# exercise, on the (user, exercise, performed_at) index.
-_unweighted_reps = case(
-    (
-        and_(
-            or_(_SETS.c.weight_kg.is_(None), _SETS.c.weight_kg == 0),
-            _SETS.c.set_type != "warmup",
-        ),
-        _SETS.c.reps,
-    ),
-)
+# exercise from the logs alone, on the (user, exercise, performed_at) index; the best
+# unweighted reps, which need the sets, only for the exercises a batch does without weight.
 _PRIORS = (
-    select(
-        _LOGS.c.exercise_id,
-        func.max(_LOGS.c.performed_at),
-        func.max(_LOGS.c.best_e1rm_kg),
-        func.max(_unweighted_reps),
-    )
-    .join(_SETS, _SETS.c.log_id == _LOGS.c.id)
+    select(_LOGS.c.exercise_id, func.max(_LOGS.c.performed_at), func.max(_LOGS.c.best_e1rm_kg))
     .where(
         _LOGS.c.user_id == bindparam("user_id"),
         _LOGS.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
     )
     .group_by(_LOGS.c.exercise_id)
 )
-_PRIORS_BEFORE = _PRIORS.where(_LOGS.c.performed_at < bindparam("before"))
-_PRIORS_UNTIL = _PRIORS.where(_LOGS.c.performed_at <= bindparam("before"))
+_BEST_REPS = (
+    select(_LOGS.c.exercise_id, func.max(_SETS.c.reps))
+    .join(_SETS, _SETS.c.log_id == _LOGS.c.id)
+    .where(
+        _LOGS.c.user_id == bindparam("user_id"),
+        _LOGS.c.exercise_id.in_(bindparam("exercise_ids", expanding=True)),
+        or_(_SETS.c.weight_kg.is_(None), _SETS.c.weight_kg == 0),
+        _SETS.c.set_type != "warmup",
+    )
+    .group_by(_LOGS.c.exercise_id)
+)
+_BEFORE = {
+    (statement, inclusive): statement.where(
+        _LOGS.c.performed_at <= bindparam("before")
+        if inclusive
+        else _LOGS.c.performed_at < bindparam("before")
+    )
+    for statement in (_PRIORS, _BEST_REPS)
+    for inclusive in (False, True)
+}
 _SETS_BETWEEN = (
     select(
         _LOGS.c.id,
@@ -79,18 +83,29 @@ async def priors(
     exercise_ids: Iterable[int],
     before: datetime,
     *,
+    unweighted: Iterable[int] = (),
     inclusive: bool = False,
 ) -> dict[int, Prior]:
-    """What the lifter had done of each exercise before ``before`` (at it too, if inclusive)."""
+    """What the lifter had done of each exercise before ``before`` (at it too, if inclusive):
+    when last, the best e1RM, and for the ``unweighted`` ones the most reps without weight."""
     ids = sorted(set(exercise_ids))
     if not ids:
         return {}
-    statement = _PRIORS_UNTIL if inclusive else _PRIORS_BEFORE
-    params = {"user_id": user_id, "exercise_ids": ids, "before": before}
-    return {
-        exercise_id: Prior(last_done, best_e1rm, best_reps)
-        for exercise_id, last_done, best_e1rm, best_reps in await session.execute(statement, params)
+    params: dict[str, object] = {"user_id": user_id, "exercise_ids": ids, "before": before}
+    found = {
+        exercise_id: Prior(last_done, best_e1rm)
+        for exercise_id, last_done, best_e1rm in await session.execute(
+            _BEFORE[(_PRIORS, inclusive)], params
+        )
     }
+    bodyweight = sorted(set(unweighted) & found.keys())
+    if bodyweight:
+        rows = await session.execute(
+            _BEFORE[(_BEST_REPS, inclusive)], {**params, "exercise_ids": bodyweight}
+        )
+        for exercise_id, best_reps in rows:
+            found[exercise_id] = replace(found[exercise_id], best_reps=best_reps)
+    return found
 
 
 async def records_of(
@@ -109,9 +124,15 @@ async def records_of(
     builtins = await builtin_exercises(session)
     categories = await exercise_categories(session, exercise_ids)
     related = {v for i in exercise_ids for v in builtins.variations(i)}
-    earlier = await priors(session, user.id, related, before, inclusive=inclusive)
+    unweighted = {r.exercise_id for r in records if r.reps and not r.weight_kg}
+    earlier = await priors(
+        session, user.id, related, before, unweighted=unweighted, inclusive=inclusive
+    )
     kinds = {i: kind_of(category) for i, category in categories.items()}
-    typed = [replace(r, kind=kinds.get(r.exercise_id, "strength")) for r in records]
+    typed = [
+        r if (kind := kinds.get(r.exercise_id, "strength")) == r.kind else replace(r, kind=kind)
+        for r in records
+    ]
     return annotate(typed, earlier, builtins.variations, user.experience)
 
 

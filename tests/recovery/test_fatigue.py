@@ -179,3 +179,30 @@ def test_a_past_moment_finds_the_last_training_however_long_before(
     assert chest["recovery_score"] == 100.0
     assert chest["last_trained_at"] is not None
     assert abs(datetime.fromisoformat(chest["last_trained_at"]) - benched) < timedelta(seconds=1)
+
+
+def _pull_ups(client: TestClient, lifter: Account, reps: int) -> float:
+    pull_up = exercise_id(client, "pull-up")
+    log(client, lifter, pull_up, sets=[{"reps": 10, "rpe": 10}], performed_at=ago(days=10))
+    log(
+        client,
+        lifter,
+        pull_up,
+        sets=[{"reps": reps} for _ in range(4)],
+        performed_at=ago(minutes=5),
+    )
+    return _score(client, lifter, "lats")
+
+
+def test_unrated_bodyweight_sets_are_rated_against_the_best_reps(client: TestClient) -> None:
+    # Best 10 pull-ups: sets of 10 are all-out, sets of 3 leave seven in the tank.
+    hard_lifter, easy_lifter = (
+        Account(client, "hard@example.com"),
+        Account(client, "easy@example.com"),
+    )
+    hard = _pull_ups(client, hard_lifter, 10)
+    easy = _pull_ups(client, easy_lifter, 3)
+    assert hard < easy - 15, (hard, easy)
+    # Too easy to count as hard sets; the all-out ones count.
+    assert _recovery(client, easy_lifter)["lats"]["sets_last_7_days"] == 0
+    assert _recovery(client, hard_lifter)["lats"]["sets_last_7_days"] == 4
