@@ -115,29 +115,44 @@ async def records_of(
     before: datetime,
     *,
     inclusive: bool = False,
+    novelty: bool = True,
 ) -> list[SetRecord]:
     """``records`` (bare sets, in any order) with their kind of work, novelty and bests, from
-    the catalog and the lifter's history before ``before``."""
+    the catalog and the lifter's history before ``before``.
+
+    Without ``novelty`` (the hot recovery read, whose scores come from the stored states: its
+    sets serve the weekly counts and the cause of a fatigue) novelty stays 1, and the history
+    is read only when a set without RPE needs the bests to be rated.
+    """
     if not records:
         return []
     exercise_ids = {r.exercise_id for r in records}
     builtins = await builtin_exercises(session)
     categories = await exercise_categories(session, exercise_ids)
-    related = {v for i in exercise_ids for v in builtins.variations(i)}
-    unweighted = {r.exercise_id for r in records if r.reps and not r.weight_kg}
-    earlier = await priors(
-        session, user.id, related, before, unweighted=unweighted, inclusive=inclusive
-    )
     kinds = {i: kind_of(category) for i, category in categories.items()}
     typed = [
         r if (kind := kinds.get(r.exercise_id, "strength")) == r.kind else replace(r, kind=kind)
         for r in records
     ]
-    return annotate(typed, earlier, builtins.variations, user.experience)
+    if novelty:
+        related = {v for i in exercise_ids for v in builtins.variations(i)}
+    else:
+        related = {
+            r.exercise_id
+            for r in typed
+            if r.rpe is None and r.reps and r.kind == "strength" and r.set_type != "failure"
+        }
+        if not related:
+            return typed
+    unweighted = {r.exercise_id for r in records if r.reps and not r.weight_kg}
+    earlier = await priors(
+        session, user.id, related, before, unweighted=unweighted, inclusive=inclusive
+    )
+    return annotate(typed, earlier, builtins.variations, user.experience, novelty=novelty)
 
 
 async def sets_between(
-    session: AsyncSession, user: Lifter, start: datetime, end: datetime
+    session: AsyncSession, user: Lifter, start: datetime, end: datetime, *, novelty: bool = True
 ) -> list[SetRecord]:
     """The user's sets performed in ``(start, end]``, chronologically, as model records."""
     params = {"user_id": user.id, "start": start, "end": end}
@@ -163,7 +178,7 @@ async def sets_between(
             distance_m,
         ) in rows
     ]  # fmt: skip
-    return await records_of(session, user, records, start, inclusive=True)
+    return await records_of(session, user, records, start, inclusive=True, novelty=novelty)
 
 
 async def last_trained(

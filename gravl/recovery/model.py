@@ -546,8 +546,11 @@ def annotate(
     variations: Callable[[int], Iterable[int]],
     experience: Experience = "intermediate",
     constants: RecoveryConstants = DEFAULT_CONSTANTS,
+    *,
+    novelty: bool = True,
 ) -> list[SetRecord]:
-    """Fill in each set's novelty and bests from what came before its log, keeping the order.
+    """Fill in each set's novelty and bests from what came before its log, keeping the order
+    (without ``novelty``, the bests alone).
 
     ``priors[exercise_id]`` is the lifter's history of the exercise before every set given
     (absent: none); ``variations(exercise_id)`` the exercises that count as the same work for
@@ -565,11 +568,11 @@ def annotate(
         done = [last_done[i] for i in variations(exercise_id) if i in last_done]
         previous = [t for t in done if t < performed_at]
         gap = performed_at - max(previous) if previous else None
-        novelty = novelty_factor(gap, experience, constants)
+        factor = novelty_factor(gap, experience, constants) if novelty else None
         marked[(performed_at, exercise_id)] = [
             replace(
                 s,
-                novelty=novelty,
+                novelty=s.novelty if factor is None else factor,
                 best_e1rm_kg=best_e1rm.get(exercise_id),
                 best_reps=best_reps.get(exercise_id),
             )

@@ -343,11 +343,14 @@ _END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
 async def load_inputs(
     session: AsyncSession, user: Lifter, now: datetime | None = None
 ) -> RecoveryInputs:
-    """The state rows and the recent sets (rated against the lifter's bests before them):
-    three queries, whatever the history's length."""
+    """The state rows and the recent sets (rated against the lifter's bests before them, with
+    novelty 1: the scores come from the states): two queries, three when a recent set has no
+    RPE, whatever the history's length."""
     now = now or utcnow()
     states = await _stored_states(session, user.id)
-    sets = await history.sets_between(session, user, now - C.sets_window, _END_OF_TIME)
+    sets = await history.sets_between(
+        session, user, now - C.sets_window, _END_OF_TIME, novelty=False
+    )
     return RecoveryInputs(now, states, sets)
 
 
