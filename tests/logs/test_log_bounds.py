@@ -11,12 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Account
-from tests.factories import ago, exercise_id, hard_sets, log
-
-
-@pytest.fixture
-def bench(client: TestClient) -> int:
-    return exercise_id(client, "barbell-bench-press")
+from tests.factories import ago, hard_sets, log
 
 
 def _field(response: Any) -> str:

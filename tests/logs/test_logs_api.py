@@ -9,11 +9,6 @@ from tests.conftest import Account
 from tests.factories import ago, exercise_id, hard_sets, log
 
 
-@pytest.fixture
-def bench(client: TestClient) -> int:
-    return exercise_id(client, "barbell-bench-press")
-
-
 def test_create_log_returns_stored_fields_and_derived_numbers(
     client: TestClient, lifter: Account, bench: int
 ) -> None:

@@ -13,11 +13,6 @@ from tests.factories import exercise_id, log
 
 
 @pytest.fixture
-def bench(client: TestClient) -> int:
-    return exercise_id(client, "barbell-bench-press")
-
-
-@pytest.fixture
 def pull_up(client: TestClient) -> int:
     return exercise_id(client, "pull-up")
 
