@@ -77,7 +77,7 @@ def test_lateral_raises_tire_the_side_head_and_the_group_is_its_most_tired_head(
     # The log's answer names the group, as the most tired head it touched.
     entry = log(client, lifter, raise_, sets=sets[:1])
     touched = {m["muscle_group"]: m["recovery_score"] for m in entry["recovery"]}
-    assert set(touched) == {"shoulders", "traps"} or "shoulders" in touched
+    assert set(touched) == {"shoulders", "traps"}  # the raise's primary and assisting groups
     assert touched["shoulders"] < 40
 
 
