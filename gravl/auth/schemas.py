@@ -12,6 +12,7 @@ from gravl.auth.preferences import (
     DEFAULT_PREFERENCES,
     Goal,
     MuscleRest,
+    Plates,
     Preferences,
     preferences_of,
 )
@@ -153,6 +154,8 @@ class PreferencesPatch(InputModel):
     excluded_exercises: list[Id] | None = Field(default=None, max_length=200)
     excluded_muscles: list[MuscleRest] | None = Field(default=None, max_length=17)
     accessory_sessions: bool | None = None
+    # null: the usual bar and plates for the lifter's units (default_plates).
+    plates: Plates | None = None
 
 
 class ProfilePatch(InputModel):

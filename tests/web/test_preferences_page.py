@@ -29,6 +29,16 @@ DEFAULTS = {
     "excluded_exercises": [],
     "excluded_muscles": [],
     "accessory_sessions": True,
+    "plates": None,
+}
+# The bar and plates fields as shown to a kg lifter who has not changed them.
+KG_PLATES = {
+    "plates_unit": "kg",
+    "bar": "20",
+    "ez_bar": "10",
+    "plate_sizes": "25, 20, 15, 10, 5, 2.5, 1.25",
+    "dumbbell_step": "2",
+    "machine_step": "5",
 }
 
 
@@ -41,6 +51,7 @@ def _form(**changes: str | list[str]) -> dict[str, str | list[str]]:
         "add_exercise": "",
         "accessory_sessions": "on",
         **{f"until_{m.slug}": "" for m in MUSCLE_GROUPS},
+        **KG_PLATES,
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != "<absent>"}
@@ -162,6 +173,7 @@ def test_saving_stores_the_preferences(web: TestClient, lifter: Account) -> None
             {"muscle_group": "neck", "until": None},
         ],
         "accessory_sessions": False,
+        "plates": None,
     }
 
     html = web.get(PAGE + "?saved=1").text
@@ -301,3 +313,81 @@ def test_posting_needs_a_csrf_token(web: TestClient, lifter: Account) -> None:
     response = web.post(PAGE, data=_form(goal="strength"), follow_redirects=False)
     assert response.status_code == 403
     assert _preferences(web, lifter) == DEFAULTS
+
+
+def test_the_bar_and_plates_show_the_usual_ones_for_the_units(
+    web: TestClient, lifter: Account
+) -> None:
+    html = web.get(PAGE).text
+    assert "<h2>Bar and plates</h2>" in html
+    assert _checked(html, "plates_unit-kg") and not _checked(html, "plates_unit-lb")
+    assert {name: _value(html, name) for name in KG_PLATES if name != "plates_unit"} == {
+        k: v for k, v in KG_PLATES.items() if k != "plates_unit"
+    }
+    # Not set: they follow the lifter's units.
+    assert web.patch("/api/me", json={"units": "lb"}, headers=lifter.headers).status_code == 200
+    html = web.get(PAGE).text
+    assert _checked(html, "plates_unit-lb")
+    assert _value(html, "bar") == "45" and _value(html, "ez_bar") == "25"
+    assert _value(html, "plate_sizes") == "45, 35, 25, 10, 5, 2.5"
+    assert _value(html, "dumbbell_step") == "5" and _value(html, "machine_step") == "10"
+
+
+def test_saving_stores_the_bar_and_plates(web: TestClient, lifter: Account) -> None:
+    data = _form(
+        plates_unit="lb",
+        bar="35",
+        ez_bar="20",
+        plate_sizes="2.5 45,10; 45, 1.25",  # any separators, any order, repeats
+        dumbbell_step="2.5",
+        machine_step="7.5",
+    )
+    response = _save(web, data)
+    assert response.status_code == 303, response.text
+    assert _preferences(web, lifter)["plates"] == {
+        "unit": "lb",
+        "bar": 35,
+        "ez_bar": 20,
+        "plates": [45, 10, 2.5, 1.25],
+        "dumbbell_step": 2.5,
+        "machine_step": 7.5,
+    }
+    html = web.get(PAGE).text
+    assert _checked(html, "plates_unit-lb") and _value(html, "bar") == "35"
+    assert _value(html, "plate_sizes") == "45, 10, 2.5, 1.25"
+    assert _value(html, "machine_step") == "7.5"
+    # The usual ones for the lifter's units again: nothing of their own is kept.
+    assert _save(web, _form()).status_code == 303
+    assert _preferences(web, lifter)["plates"] is None
+
+
+def test_bad_bar_and_plates_are_shown_next_to_their_field(web: TestClient, lifter: Account) -> None:
+    cases = [
+        (_form(plates_unit="stone"), "plates_unit", "Choose kg or lb."),
+        (_form(plates_unit="<absent>"), "plates_unit", "Choose kg or lb."),
+        (_form(bar=""), "bar", "the bar’s weight"),
+        (_form(bar="0"), "bar", "more than 0"),
+        (_form(bar="heavy"), "bar", "the bar’s weight"),
+        (_form(ez_bar="120"), "ez_bar", "at most 100"),
+        (_form(plate_sizes=""), "plate_sizes", "1 to 15 plate sizes"),
+        (_form(plate_sizes="25, twenty"), "plate_sizes", "separated by commas"),
+        (_form(plate_sizes="25, 1.01"), "plate_sizes", "steps of 0.025"),
+        (_form(plate_sizes=", ".join(str(n) for n in range(1, 17))), "plate_sizes", "1 to 15"),
+        (_form(dumbbell_step="-2"), "dumbbell_step", "more than 0"),
+        (_form(machine_step="nan"), "machine_step", "more than 0"),
+        (_form(machine_step="inf"), "machine_step", "at most 100"),
+    ]
+    for data, name, message in cases:
+        response = _save(web, data)
+        assert response.status_code == 422, (name, response.text)
+        error = field_error(response.text, name)
+        assert error is not None and message in error, (name, error)
+        assert "Nothing was saved" in response.text
+    assert _preferences(web, lifter) == DEFAULTS
+
+
+def test_a_failed_post_shows_the_bar_and_plates_sent(web: TestClient) -> None:
+    html = _save(web, _form(plates_unit="lb", bar="0", plate_sizes="45, 25")).text
+    assert _checked(html, "plates_unit-lb")
+    assert _value(html, "bar") == "0" and _value(html, "plate_sizes") == "45, 25"
+    assert re.search(r'<input id="bar"[^>]*aria-invalid="true"', html)

@@ -1,5 +1,6 @@
 """Training preferences (issue 16): the goal, the equipment at hand, the usual session length,
-muscles to rest and exercises to leave out, and whether add-on sessions are welcome.
+muscles to rest and exercises to leave out, whether add-on sessions are welcome, and the bar and
+plates the session targets are rounded to (issue 18, docs/plates-and-warmups.md).
 
 The form edits the same document as ``PATCH /api/me {"preferences": ...}``
 (gravl.auth.preferences); the recommendations and the day's alternatives read it, so saving
@@ -8,7 +9,8 @@ it claims the lifter for a write (their cached recommendations go stale).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -21,7 +23,7 @@ from starlette.responses import Response
 
 from gravl.auth import service
 from gravl.auth.lifter import Lifter
-from gravl.auth.preferences import Goal, Preferences, preferences_of
+from gravl.auth.preferences import Goal, Plates, Preferences, default_plates, preferences_of
 from gravl.auth.schemas import PreferencesPatch, ProfilePatch
 from gravl.catalog.cache import builtin_exercises, exercise_names
 from gravl.catalog.models import Exercise
@@ -67,6 +69,43 @@ _FRIENDLIER = {
 }
 # How many matches a name search may list before it asks for the full name instead.
 _SEARCH_SHOWN = 5
+# Each field of the bar and plates (gravl.auth.preferences.Plates): its name in the form, and
+# what it says when its value is refused.
+_PLATE_FIELDS = {
+    "unit": ("plates_unit", "Choose kg or lb."),
+    "bar": ("bar", "Enter the bar’s weight: more than 0 and at most 100."),
+    "ez_bar": ("ez_bar", "Enter the EZ bar’s weight: more than 0 and at most 100."),
+    "plates": (
+        "plate_sizes",
+        "Enter 1 to 15 plate sizes separated by commas, such as 25, 20, 10, 5, 2.5: each more "
+        "than 0 and at most 100, in steps of 0.025.",
+    ),
+    "dumbbell_step": ("dumbbell_step", "Enter the dumbbells’ step: more than 0, at most 100."),
+    "machine_step": ("machine_step", "Enter the stacks’ step: more than 0, at most 100."),
+}
+
+
+@dataclass
+class PlatesForm:
+    """The bar and plates fields as text (their names in the form: _PLATE_FIELDS)."""
+
+    unit: str = "kg"
+    bar: str = ""
+    ez_bar: str = ""
+    plates: str = ""  # the sizes, separated by commas
+    dumbbell_step: str = ""
+    machine_step: str = ""
+
+    @classmethod
+    def of(cls, plates: Plates) -> PlatesForm:
+        return cls(
+            unit=plates.unit,
+            bar=f"{plates.bar:g}",
+            ez_bar=f"{plates.ez_bar:g}",
+            plates=", ".join(f"{size:g}" for size in plates.plates),
+            dumbbell_step=f"{plates.dumbbell_step:g}",
+            machine_step=f"{plates.machine_step:g}",
+        )
 
 
 @dataclass
@@ -81,6 +120,7 @@ class PreferencesForm:
     removed: set[int] = field(default_factory=set)  # excluded exercises ticked for removal
     add_exercise: str = ""
     accessory_sessions: bool = True
+    plates: PlatesForm = field(default_factory=PlatesForm)
 
     @property
     def full_gym(self) -> bool:
@@ -93,8 +133,8 @@ class ExcludedExercise:
     name: str | None  # None: no longer there (a custom exercise deleted since)
 
 
-def _stored_form(preferences: Preferences, today: date) -> PreferencesForm:
-    rested = preferences.rested_muscles(today)  # a rest that has ended is shown as none
+def _stored_form(preferences: Preferences, user: Lifter) -> PreferencesForm:
+    rested = preferences.rested_muscles(local_today(user))  # a rest that ended is shown as none
     return PreferencesForm(
         goal=preferences.goal,
         equipment_mode="full" if preferences.equipment is None else "listed",
@@ -102,6 +142,7 @@ def _stored_form(preferences: Preferences, today: date) -> PreferencesForm:
         session_minutes=str(preferences.session_minutes or ""),
         rested={m: until.isoformat() if until else "" for m, until in rested.items()},
         accessory_sessions=preferences.accessory_sessions,
+        plates=PlatesForm.of(preferences.plates_or_default(user.units)),
     )
 
 
@@ -122,6 +163,7 @@ def _posted_form(form: FormData) -> PreferencesForm:
         removed={i for i in map(optional_id, texts("remove_exercise")) if i is not None},
         add_exercise=text("add_exercise")[:120],
         accessory_sessions=bool(text("accessory_sessions")),
+        plates=PlatesForm(**{name: text(posted) for name, (posted, _) in _PLATE_FIELDS.items()}),
     )
 
 
@@ -222,7 +264,7 @@ async def training_page(
     """The training preferences form, filled in with what is stored."""
     account = await service.profile(session=session, lifter=user)
     preferences = preferences_of(account.preferences)
-    form = _stored_form(preferences, local_today(user))
+    form = _stored_form(preferences, user)
     return await _page(
         request, session, user, form, list(preferences.excluded_exercises), None, saved=saved
     )
@@ -255,6 +297,21 @@ def _parse_rests(rested: dict[str, str], today: date, errors: FormErrors) -> lis
     return rests
 
 
+def _parse_plates(posted: PlatesForm, units: str, errors: FormErrors) -> dict[str, Any] | None:
+    """The bar and plates as stored: None for the usual ones in the lifter's ``units`` (so they
+    follow a change of units), else the document; None with ``errors`` set when refused."""
+    sizes = [size for size in re.split(r"[\s,;]+", posted.plates) if size]
+    document: dict[str, Any] = {**asdict(posted), "plates": sizes}
+    try:
+        plates = Plates.model_validate(document)
+    except ValidationError as exc:
+        messages = {name: message for name, (_, message) in _PLATE_FIELDS.items()}
+        for name, message in from_validation(exc, messages).fields.items():
+            errors.fields.setdefault(_PLATE_FIELDS[name][0], message)
+        return None
+    return None if plates == default_plates(units) else plates.model_dump(mode="json")
+
+
 @router.post(PAGE, dependencies=[CsrfChecked])
 async def save_training(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
     """Save the training preferences: every field of the form replaces the stored one."""
@@ -272,6 +329,7 @@ async def save_training(request: Request, session: SessionDep, user: WritingWebL
         )
     minutes = _parse_minutes(form.session_minutes, errors)
     rests = _parse_rests(form.rested, today, errors)
+    plates = _parse_plates(form.plates, user.units, errors)
 
     excluded = [i for i in stored.excluded_exercises if i not in form.removed]
     if form.add_exercise:
@@ -287,6 +345,7 @@ async def save_training(request: Request, session: SessionDep, user: WritingWebL
         "accessory_sessions": form.accessory_sessions,
         "excluded_muscles": rests,
         "session_minutes": minutes,
+        "plates": plates,
     }
     patch: PreferencesPatch | None = None
     try:
