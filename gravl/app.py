@@ -20,6 +20,7 @@ from gravl.config import Settings, get_settings
 from gravl.db import Database
 from gravl.errors import ERROR_RESPONSES, install_error_handlers
 from gravl.logs.router import router as logs_router
+from gravl.logs.session_router import router as session_sets_router
 from gravl.migrations.runner import head_revision
 from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
@@ -27,6 +28,7 @@ from gravl.observability.metrics import observe_request, start_pool_sampling
 from gravl.observability.middleware import GravlMiddleware
 from gravl.recommendations.router import router as recommendations_router
 from gravl.recovery.router import router as recovery_router
+from gravl.sessions.router import router as sessions_router
 from gravl.stats.router import router as stats_router
 from gravl.training.router import router as training_router
 from gravl.transfer.quota import ImportQuota
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logs_router,
         recovery_router,
         recommendations_router,
+        sessions_router,
+        session_sets_router,
         stats_router,
         transfer_router,
     ):

@@ -181,6 +181,7 @@ async def _seed_programs(
             "weeks": item["weeks"],
             "schedule_mode": item.get("schedule_mode", "calendar"),
             "max_consecutive_days": item.get("max_consecutive_days"),
+            "progression": item.get("progression", "auto"),
         }
         schedule = [
             (day, workouts[slug].id if slug else None) for day, slug in enumerate(item["schedule"])

@@ -106,6 +106,24 @@ def _totp_on(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"recovery_code": response.json()["recovery_codes"][0]}
 
 
+def _training_session(client: TestClient, owner: Account) -> dict[str, Any]:
+    """A session of Full Body A started today, and an alternative to its first exercise."""
+    workouts = client.get("/api/workouts", headers=owner.headers).json()
+    workout = next(w for w in workouts if w["name"] == "Full Body A")
+    response = client.post(
+        "/api/sessions", json={"workout_id": workout["id"]}, headers=owner.headers
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    first = body["exercises"][0]["exercise"]["id"]
+    alternatives = client.get(f"/api/exercises/{first}/alternatives", headers=owner.headers)
+    return {
+        "session_id": body["id"],
+        "index": 0,
+        "alternative": alternatives.json()[0]["exercise"]["id"],
+    }
+
+
 def _custom_body(client: TestClient) -> dict[str, Any]:
     return {
         "name": "Matrix",
@@ -249,6 +267,32 @@ ROUTES: list[Route] = [
         body=lambda c, lifter, ids: {"notes": "edited"},
     ),
     Route("DELETE", "/api/logs/{log_id}", "owned", setup=_log),
+    Route("GET", "/api/sessions/today", "authenticated"),
+    Route("GET", "/api/sessions", "authenticated"),
+    Route("POST", "/api/sessions", "authenticated", body=lambda c, lifter, ids: {}),
+    Route("GET", "/api/sessions/{session_id}", "owned", setup=_training_session),
+    Route(
+        "PATCH",
+        "/api/sessions/{session_id}",
+        "owned",
+        setup=_training_session,
+        body=lambda c, lifter, ids: {"notes": "felt strong", "finished": True},
+    ),
+    Route("DELETE", "/api/sessions/{session_id}", "owned", setup=_training_session),
+    Route(
+        "POST",
+        "/api/sessions/{session_id}/exercises/{index}/replace",
+        "owned",
+        setup=_training_session,
+        body=lambda c, lifter, ids: {"exercise_id": ids["alternative"]},
+    ),
+    Route(
+        "PUT",
+        "/api/sessions/{session_id}/exercises/{index}/sets/{position}",
+        "owned",
+        setup=lambda c, o: _training_session(c, o) | {"position": 1},
+        body=lambda c, lifter, ids: {"reps": 5, "weight_kg": 20, "rpe": 7},
+    ),
     Route("GET", "/api/recovery/muscle-groups", "authenticated"),
     Route("GET", "/api/recovery/most-recovered", "authenticated"),
     Route(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gravl.catalog.models import Exercise
@@ -13,6 +13,31 @@ from gravl.db import Base, UTCDateTime, utcnow
 from gravl.history.sets import SetType
 
 SourceType = Literal["program", "custom", "swap", "recommendation", "freestyle", "import"]
+
+
+class TrainingSession(Base):
+    """One workout as the lifter did it (issue 18): planned from targets when started
+    (``plan``: the exercises, warm-ups and target sets as given, gravl.sessions), then filled
+    as its sets are logged (``WorkoutLog.session_id``)."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        Index("ix_training_sessions_user_id_date", "user_id", "date"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(Date)  # the lifter's date
+    title: Mapped[str] = mapped_column(String(120))
+    workout_id: Mapped[int | None] = mapped_column(ForeignKey("workouts.id"))
+    custom_workout_id: Mapped[int | None] = mapped_column(ForeignKey("custom_workouts.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notes: Mapped[str | None] = mapped_column(Text)
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class WorkoutLog(Base):
@@ -47,6 +72,9 @@ class WorkoutLog(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     import_id: Mapped[int | None] = mapped_column(Integer)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

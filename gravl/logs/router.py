@@ -45,6 +45,7 @@ def log_out(log: WorkoutLog, recovery_scores: list[TouchedMuscleOut] | None = No
         custom_workout_id=log.custom_workout_id,
         custom_workout_exercise_id=log.custom_workout_exercise_id,
         swapped_from_id=log.swapped_from_id,
+        session_id=log.session_id,
         notes=log.notes,
         volume_kg=log.volume_kg,
         best_e1rm_kg=log.best_e1rm_kg,

@@ -103,6 +103,9 @@ class LogIn(InputModel):
     custom_workout_id: Id | None = None
     custom_workout_exercise_id: Id | None = None
     swapped_from_id: Id | None = None
+    session_id: Id | None = Field(
+        default=None, description="the training session (POST /api/sessions) this belongs to"
+    )
     notes: str | None = Field(default=None, max_length=2000)
 
 
@@ -143,6 +146,7 @@ class LogOut(BaseModel):
     custom_workout_id: int | None
     custom_workout_exercise_id: int | None
     swapped_from_id: int | None
+    session_id: int | None = None
     notes: str | None
     volume_kg: float
     best_e1rm_kg: float | None

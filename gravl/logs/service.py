@@ -30,7 +30,7 @@ from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
-from gravl.history.models import LogSet, WorkoutLog
+from gravl.history.models import LogSet, TrainingSession, WorkoutLog
 from gravl.ids import MAX_ID
 from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
@@ -166,6 +166,20 @@ async def _resolve_references(
     return source, custom_workout_id, swapped_from
 
 
+async def _own_session(session: AsyncSession, user: Lifter, session_id: int | None) -> int | None:
+    """The training session a log joins: the lifter's own, or 404."""
+    if session_id is None:
+        return None
+    owned = await session.scalar(
+        select(TrainingSession.id).where(
+            TrainingSession.id == session_id, TrainingSession.user_id == user.id
+        )
+    )
+    if owned is None:
+        raise NotFound(f"session {session_id} not found")
+    return session_id
+
+
 async def create_log(
     *, session: AsyncSession, user: Lifter, data: LogIn, idempotency_key: str | None = None
 ) -> Created:
@@ -198,6 +212,7 @@ async def create_log(
         custom_workout_id=custom_workout_id,
         custom_workout_exercise_id=data.custom_workout_exercise_id,
         swapped_from_id=swapped_from,
+        session_id=await _own_session(session, user, data.session_id),
         notes=data.notes,
         idempotency_key=idempotency_key,
         request_hash=digest,

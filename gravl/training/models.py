@@ -60,6 +60,9 @@ class Program(Base):
         String(8), default="calendar", server_default="calendar"
     )
     max_consecutive_days: Mapped[int | None] = mapped_column(Integer)
+    # How loads advance for a novice (gravl.sessions.progression): ``linear`` adds weight after
+    # every session that hit every rep; ``auto`` chooses by each exercise's rep range.
+    progression: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
 
     days: Mapped[list[ProgramWorkout]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="ProgramWorkout.day"

@@ -66,6 +66,11 @@ def test_every_write_route_is_checked() -> None:
         "DELETE /api/logs/{log_id}",
         "POST /api/recovery/check-ins",
         "POST /api/imports",
+        "POST /api/sessions",
+        "PATCH /api/sessions/{session_id}",
+        "DELETE /api/sessions/{session_id}",
+        "POST /api/sessions/{session_id}/exercises/{index}/replace",
+        "PUT /api/sessions/{session_id}/exercises/{index}/sets/{position}",
     }
 
 
