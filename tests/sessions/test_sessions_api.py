@@ -230,3 +230,14 @@ def test_nothing_to_start_on_a_rest_day_unless_a_workout_is_named(
         headers=lifter.headers,
     )
     assert named.status_code == 201 and named.json()["title"] == "Arm Day"
+
+
+def test_an_account_with_sessions_can_be_deleted(client: TestClient, lifter: Account) -> None:
+    started = _start(client, lifter, workout_id=_workout(client, lifter, "Full Body A"))
+    assert _put(client, lifter, started["id"], 0, 1, reps=5, weight_kg=20).status_code == 200
+    response = client.request(
+        "DELETE", "/api/me", json={"password": lifter.password}, headers=lifter.headers
+    )
+    assert response.status_code == 204
+    again = Account(client, lifter.email)
+    assert client.get("/api/sessions", headers=again.headers).json() == []
