@@ -461,9 +461,13 @@ def _reps(prescription: Prescription, history: Sequence[DoneSession]) -> Exercis
             tuple(SetTarget(prescription.reps, None, None, rest) for _ in range(prescription.sets)),
             (f"First time: {prescription.sets}×{prescription.reps}, or as many as you can",),
         )
-    done = [s.reps or 0 for s in history[0].working]
-    reps = [max(prescription.reps, r + 1) for r in done[: prescription.sets]]
-    reps += [prescription.reps] * (prescription.sets - len(reps))
+    done = [s.reps or 0 for s in history[0].working if s.reps]
+    if not done:
+        return _reps(prescription, [])
+    # One more than last time on each set; a set more than last time repeats the last one's
+    # target (a set padded with fewer reps would be an easy one, not a working set).
+    reps = [r + 1 for r in done[: prescription.sets]]
+    reps += [reps[-1]] * (prescription.sets - len(reps))
     reason = f"Last time {', '.join(map(str, done))} reps → one more a set"
     return ExercisePlan("reps", tuple(SetTarget(r, None, None, rest) for r in reps), (reason,))
 
