@@ -301,7 +301,10 @@ def plan_message(recommended: Recommended, on: date) -> str:
         )
     if day.state == "rest_day":
         return f"Rest day.{following}"
-    return "No program: these are the workouts that suit you best right now."
+    return (
+        "No program: today's session is built for you from the muscles that are ready; "
+        "these workouts also suit you now."
+    )
 
 
 def _trained_days(sets: list[SetRecord], zone: ZoneInfo, before: date) -> frozenset[date]:
