@@ -52,17 +52,7 @@ async def put_set(
         )
         return created.log
     log = await service.get_log(session=session, user=user, log_id=log_id)
-    sets = [
-        SetIn(
-            set_type=s.set_type,
-            reps=s.reps,
-            weight_kg=s.weight_kg,
-            rpe=s.rpe,
-            duration_s=s.duration_s,
-            distance_m=s.distance_m,
-        )
-        for s in log.sets
-    ]
+    sets = [SetIn.model_validate(s, from_attributes=True) for s in log.sets]
     _check_position(position, len(sets))
     if position <= len(sets):
         sets[position - 1] = data
