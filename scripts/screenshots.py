@@ -1,8 +1,9 @@
 """Regenerate docs/screenshots/: every web page on a phone (375 px) and a desktop (1280 px).
 
-After scripts/install-browser.sh:  .venv/bin/python scripts/screenshots.py
+After scripts/install-browser.sh:  .venv/bin/python scripts/screenshots.py [STEM ...]
 It serves a fresh, seeded SQLite database with `gravl demo`'s lifter (eight weeks of history
-and a swap) on a free loopback port, and shoots the pages as that lifter sees them.
+and a swap) on a free loopback port, and shoots the pages as that lifter sees them; named
+stems (``today-session session``) rewrite only those images.
 """
 
 from __future__ import annotations
@@ -44,13 +45,45 @@ PAGES = (
 )
 
 
-def _shoot(page: Page, stem: str, path: str | None, viewport: str) -> None:
+# The stems to write (from the command line); empty: all of them.
+WANTED: set[str] = set()
+
+
+def _shoot(page: Page, stem: str, path: str | None, viewport: str, part: str = "") -> None:
+    """The page (or only its element ``part``, a CSS selector) as docs/screenshots/STEM-*.png."""
     if path is not None:
         page.goto(path)
     page.wait_for_load_state("networkidle")
+    if WANTED and stem not in WANTED:
+        return
     target = OUT / f"{stem}-{viewport}.png"
-    page.screenshot(path=str(target), full_page=True, animations="disabled")
+    if part:
+        page.locator(part).screenshot(path=str(target), animations="disabled")
+    else:
+        page.screenshot(path=str(target), full_page=True, animations="disabled")
     print(f"wrote {target.relative_to(ROOT)}")
+
+
+def _session(page: Page, viewport: str) -> None:
+    """The session started with its first set done as planned and the second harder than
+    planned (the sets left re-targeted); the second viewport finds it started by the first,
+    as the same lifter."""
+    page.goto("/today")
+    plan = page.locator(".session-plan")
+    start = plan.get_by_role("button", name="Start session")
+    resume = plan.get_by_role("link", name="Continue session")
+    if resume.count():
+        resume.click()
+    elif start.count():
+        start.click()
+        page.wait_for_url(re.compile(r"/sessions/\d+$"))
+        first = page.locator(".session-exercise").first
+        first.locator("[data-set-submit]").click()
+        first.get_by_label("RPE").select_option("9.5")
+        first.locator("[data-set-submit]").click()
+    else:
+        return  # a rest day for the demo lifter: nothing to start
+    _shoot(page, "session", None, viewport)
 
 
 def _tour(page: Page, viewport: str) -> None:
@@ -84,18 +117,25 @@ def _tour(page: Page, viewport: str) -> None:
     page.get_by_role("button", name="Preview import").click()
     page.get_by_role("button", name=re.compile("^Import ")).wait_for()
     _shoot(page, "import", None, viewport)
+    _shoot(page, "today-session", "/today", viewport, part=".session-plan")
 
 
 def main() -> None:
+    WANTED.update(sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
     with LiveServer(demo=True) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = {}
         for viewport, size in VIEWPORTS.items():
             context = browser.new_context(
                 base_url=server.url, viewport=size, is_mobile=viewport == "mobile"
             )
-            _tour(context.new_page(), viewport)
-            context.close()
+            pages[viewport] = context.new_page()
+            _tour(pages[viewport], viewport)
+        # The session last, once every viewport has shot Today before it was started.
+        for viewport, page in pages.items():
+            _session(page, viewport)
+            page.context.close()
         browser.close()
 
 

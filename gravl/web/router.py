@@ -13,6 +13,7 @@ from gravl.web.pages import (
     not_found,
     progress,
     security,
+    session,
     settings,
     today,
     training_prefs,
@@ -23,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 for _pages in (
     auth,
     today,
+    session,
     logging,
     history,
     progress,

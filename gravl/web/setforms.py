@@ -62,7 +62,7 @@ def rows_from_form(form: FormData) -> list[SetRow]:
     ]
 
 
-def _number(text: str) -> float:
+def typed_number(text: str) -> float:
     """A typed decimal; "inf", "nan" and numbers too large for a float are not numbers here."""
     number = float(text.replace(",", "."))
     if not math.isfinite(number):
@@ -86,14 +86,14 @@ def parse_rows(rows: Sequence[SetRow], units: str) -> tuple[list[SetIn], FormErr
         except ValueError:
             errors.fields[key + "reps"] = "Enter whole reps, like 8."
         try:
-            values["weight_kg"] = to_kg(_number(row.weight), units) if row.weight else None
+            values["weight_kg"] = to_kg(typed_number(row.weight), units) if row.weight else None
         except ValueError:
             errors.fields[key + "weight"] = f"Enter a weight in {units}, like 60 or 62.5."
         try:
-            values["duration_s"] = round(_number(row.minutes) * 60) if row.minutes else None
+            values["duration_s"] = round(typed_number(row.minutes) * 60) if row.minutes else None
         except ValueError:
             errors.fields[key + "minutes"] = "Enter minutes, like 10."
-        values["rpe"] = _number(row.rpe) if row.rpe in RPE_CHOICES else None
+        values["rpe"] = typed_number(row.rpe) if row.rpe in RPE_CHOICES else None
         if any(name.startswith(key) for name in errors.fields):
             continue
         try:

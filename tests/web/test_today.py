@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from tests import factories
 from tests.conftest import Account
 from tests.factories import hard_sets
-from tests.web.helpers import post_form
+from tests.web.helpers import csrf_from, post_form
 
 
 def _sign_in(client: TestClient, lifter: Account) -> None:
@@ -221,3 +221,122 @@ def test_without_a_program_the_card_points_to_programs(web: TestClient) -> None:
     assert "You are not following a program yet." in text
     assert '<a href="/programs">Choose a program</a>' in html
     assert _recommendations_heading(html) == "Recommended for today"
+
+
+# Today's session (issue 18): the day's targets, started from Today, and any other day's plan.
+
+
+def _beginner_on_5x5(client: TestClient, lifter: Account) -> date:
+    """A beginner on 5×5 Strength from today (its cycle: A, rest, B, rest, A, …); today."""
+    response = client.patch("/api/me", json={"experience": "beginner"}, headers=lifter.headers)
+    assert response.status_code == 200, response.text
+    today = _local_today(client, lifter)
+    factories.enroll(client, lifter, "5×5 Strength", start_date=today.isoformat())
+    return today
+
+
+def _session_card(html: str) -> str:
+    """The "Today's session" card as text."""
+    start = html.index('<section class="card session-plan"')
+    card = html[start : html.index("</section>", start)]
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", card)).split())
+    return re.sub(r" ([.,:])", r"\1", text)
+
+
+def test_today_shows_the_sessions_targets_and_start(web: TestClient, lifter: Account) -> None:
+    today = _beginner_on_5x5(web, lifter)
+    html = web.get("/today").text
+    card = _session_card(html)
+    assert card.startswith("Today's session 5×5 A · about ")
+    for lift in ("Barbell Back Squat", "Barbell Bench Press", "Barbell Row"):
+        assert lift in card
+    # Every lift starts with the empty bar: five sets of five, the rest, what goes on the bar.
+    assert card.count("5 × 5 @ 20 kg · rest 3 min Empty bar") == 3
+    assert "First time: start with the empty bar (20 kg)" in card
+    assert re.search(r'<form method="post" action="/sessions" class="start-session">', html)
+    assert "Start session" in card and "Continue session" not in card
+    next_day = today + timedelta(days=2)
+    assert f"Next: 5×5 B on {next_day:%A} {next_day.day} {next_day:%B}." in card
+    assert f'<a href="/today?date={next_day.isoformat()}">5×5 B</a>' in html
+    # The plan card is still first, and its log-as-you-go link is still there.
+    assert html.index('id="scheduled-heading"') < html.index('id="session-heading"')
+    assert "Start workout" in _plan_card(web)[1]
+
+
+def test_starting_the_session_opens_it_and_today_offers_to_continue(
+    web: TestClient, lifter: Account
+) -> None:
+    _beginner_on_5x5(web, lifter)
+    started = post_form(web, "/today", "/sessions", {})
+    assert started.status_code == 303, started.text
+    location = started.headers["location"]
+    session_id = int(location.removeprefix("/sessions/"))
+    kept = web.get(f"/api/sessions/{session_id}", headers=lifter.headers).json()
+    assert kept["title"] == "5×5 A" and kept["exercises"][0]["sets"][0]["target_weight_kg"] == 20
+    page = web.get(location)
+    assert page.status_code == 200 and "<h1>5×5 A</h1>" in page.text
+    html = web.get("/today").text
+    assert f'<a class="button-primary button-wide" href="{location}">Continue session</a>' in html
+    assert 'action="/sessions"' not in html
+    # Starting again (a second tab, a double tap) opens the same session.
+    again = web.post("/sessions", data={"csrf_token": csrf_from(page.text)}, follow_redirects=False)
+    assert again.headers["location"] == location
+    assert len(web.get("/api/sessions", headers=lifter.headers).json()) == 1
+
+
+def test_nothing_to_start_on_a_rest_day(web: TestClient, lifter: Account) -> None:
+    """Starting needs a planned session: a rest day's Start (from a stale page) says why."""
+    yesterday = _local_today(web, lifter) - timedelta(days=1)
+    a, b = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=yesterday.isoformat())
+    zone = ZoneInfo(web.get("/api/me", headers=lifter.headers).json()["timezone"])
+    _train(web, lifter, a, datetime.combine(yesterday, time(12), zone))
+    card = _session_card(web.get("/today").text)
+    assert card.startswith("Today's session Rest day: nothing planned today.")
+    assert f"Next: {b['name']} on " in card and "Start session" not in card
+    refused = post_form(web, "/today", "/sessions", {})
+    assert refused.status_code == 409
+    assert 'class="form-error" role="alert">There is no session to start today.' in refused.text
+    assert "Rest day: nothing planned today." in refused.text
+    assert web.get("/api/sessions", headers=lifter.headers).json() == []
+
+
+def test_another_day_shows_its_session(web: TestClient, lifter: Account) -> None:
+    today = _beginner_on_5x5(web, lifter)
+    tomorrow, next_day = today + timedelta(days=1), today + timedelta(days=2)
+    programs = web.get("/api/programs", headers=lifter.headers).json()
+    first = next(p for p in programs if p["name"] == "5×5 Strength")["schedule"][0]["workout_id"]
+    _train(web, lifter, web.get(f"/api/workouts/{first}", headers=lifter.headers).json())
+    page = web.get("/today", params={"date": next_day.isoformat()})
+    assert page.status_code == 200
+    assert f"<h1>{next_day:%A} {next_day.day} {next_day:%B}</h1>" in page.text
+    card = _session_card(page.text)
+    assert card.startswith("Planned session 5×5 B · about ")
+    assert "Barbell Overhead Press" in card and "Barbell Deadlift" in card
+    assert "Start session" not in card  # a session is started on its day
+    rest = _session_card(web.get("/today", params={"date": tomorrow.isoformat()}).text)
+    assert rest.startswith(
+        f"Planned session Rest day: nothing planned on {tomorrow:%A} {tomorrow.day} {tomorrow:%B}."
+    )
+    assert f"Next: 5×5 B on {next_day:%A} {next_day.day} {next_day:%B}." in rest
+    # Today's date is Today itself.
+    assert 'id="recommendations-heading"' in web.get(f"/today?date={today.isoformat()}").text
+
+
+def test_a_date_that_is_not_one_is_a_friendly_error(web: TestClient) -> None:
+    for text in ("tomorrow", "2026-02-30", "9999-12-31", "0001-01-01", "2026-12-01" * 50):
+        page = web.get("/today", params={"date": text})
+        assert page.status_code == 400, text
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Choose a date like 2026-12-01 to see its session." in page.text
+
+
+def test_without_a_program_today_builds_a_session_to_start(
+    web: TestClient, lifter: Account
+) -> None:
+    card = _session_card(web.get("/today").text)
+    assert re.match(r"Today's session About \d+ min ", card), card[:80]
+    assert "Start session" in card
+    started = post_form(web, "/today", "/sessions", {})
+    assert started.status_code == 303, started.text
+    assert "<h1>Today&#39;s session</h1>" in web.get(started.headers["location"]).text

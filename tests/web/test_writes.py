@@ -119,6 +119,12 @@ def _training_preferences(client: TestClient) -> Post:
         "until_neck": "",
         "add_exercise": "",
         "accessory_sessions": "on",
+        "plates_unit": "kg",
+        "bar": "20",
+        "ez_bar": "10",
+        "plate_sizes": "20, 10, 5, 2.5",
+        "dumbbell_step": "2",
+        "machine_step": "5",
     }
     return Post("/settings/training", {"csrf_token": csrf_from(html), **data})
 
@@ -218,6 +224,33 @@ def _delete_log(client: TestClient) -> Post:
     return Post(f"/history/{log_id}/delete", {"csrf_token": csrf_from(html)})
 
 
+def _start_session(client: TestClient) -> Post:
+    html = client.get("/today").text
+    assert 'action="/sessions"' in html, "Today offers no session to start"
+    return Post("/sessions", {"csrf_token": csrf_from(html)})
+
+
+def _session_page(client: TestClient) -> str:
+    """Start today's session through its form; the session page."""
+    started = _send(client, _start_session(client))
+    return client.get(started.headers["location"]).text
+
+
+def _session_set(client: TestClient) -> Post:
+    html = _session_page(client)
+    action = re.search(r'<form method="post" action="(/sessions/\d+/exercises/0/sets/1)"', html)
+    assert action, "the session page has no set to log"
+    data = {"set_type": "normal", "weight": "20", "reps": "5", "rpe": "8", "seconds": ""}
+    return Post(action.group(1), {"csrf_token": csrf_from(html), **data})
+
+
+def _finish_session(client: TestClient) -> Post:
+    html = _session_page(client)
+    action = re.search(r'action="(/sessions/\d+/finish)"', html)
+    assert action, "the session page has no Finish"
+    return Post(action.group(1), {"csrf_token": csrf_from(html), "notes": "Good day"})
+
+
 # Every web form that writes training data: (method, route path) → the post to make.
 WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/settings"): _settings,
@@ -231,6 +264,9 @@ WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/log"): _log,
     ("POST", "/history/{log_id}/edit"): _edit_log,
     ("POST", "/history/{log_id}/delete"): _delete_log,
+    ("POST", "/sessions"): _start_session,
+    ("POST", "/sessions/{session_id}/exercises/{index}/sets/{position}"): _session_set,
+    ("POST", "/sessions/{session_id}/finish"): _finish_session,
 }
 
 
@@ -275,6 +311,11 @@ def _forged_log(client: TestClient) -> Post:
     return Post(post.action, {**post.data, "csrf_token": "0" * 64})
 
 
+def _zero_rep_set(client: TestClient) -> Post:
+    post = _session_set(client)
+    return Post(post.action, {**post.data, "reps": "0"})
+
+
 def _swap_again(client: TestClient) -> Post:
     post = _swap(client)
     _send(client, post)
@@ -287,6 +328,7 @@ FAILED: dict[str, tuple[Callable[[TestClient], Post], int, str | None]] = {
     "settings with an unknown timezone": (_invalid_settings, 422, "timezone"),
     "log with a forged CSRF token": (_forged_log, 403, None),
     "swap of a day already swapped": (_swap_again, 422, None),
+    "session set of 0 working reps": (_zero_rep_set, 422, "ex0-reps"),
 }
 
 

@@ -4,12 +4,12 @@ done, one to catch up), then swapping it, what else suits today, and the body ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
@@ -26,11 +26,14 @@ from gravl.training import service as training
 from gravl.training.custom import get_custom_workout
 from gravl.training.schemas import ScheduleToday, SwapIn, WorkoutOut
 from gravl.training.targets import WorkoutKey
+from gravl.validation import in_range
 from gravl.vocabulary import MUSCLE_NAMES
 from gravl.web.forms import FormErrors, form_fields, id_or_404, sentence, undo_unless_kept
+from gravl.web.pages.session import render_day
 from gravl.web.recovery import from_snapshot
 from gravl.web.routing import WebRoute, redirect, render, safe_next
 from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
+from gravl.web.session_plan import planned_day
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -224,17 +227,40 @@ async def today_context(*, session: AsyncSession, user: Lifter, caches: Caches) 
         "swap_errors": None,
         "program": enrollment[1] if enrollment else None,
         "plan": card,
+        "session_plan": await planned_day(session=session, user=user, caches=caches),
         "recommendations": ranking.recommendations,
         "muscles": from_snapshot(snapshot),
         "muscle_names": MUSCLE_NAMES,
     }
 
 
+def planning_date(text: str) -> date | None:
+    """A day to plan from ``?date=``: YYYY-MM-DD within the years the API accepts."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if in_range(datetime.combine(day, time(), UTC)) else None
+
+
 @router.get("/today")
 async def today(
-    request: Request, session: SessionDep, caches: CachesDep, user: WebLifter
+    request: Request,
+    session: SessionDep,
+    caches: CachesDep,
+    user: WebLifter,
+    on: Annotated[str, Query(alias="date")] = "",
 ) -> Response:
-    """Where today stands in the plan, what else would suit today, and the recovery body map."""
+    """Where today stands in the plan, what else would suit today, and the recovery body map;
+    with ``?date=``, the session planned for that day."""
+    if on:
+        day = planning_date(on)
+        if day is None:
+            errors = FormErrors(form="Choose a date like 2026-12-01 to see its session.")
+            return render_day(request, user, None, errors=errors, status_code=400)
+        if day != schedule.local_today(user):
+            shown = await planned_day(session=session, user=user, caches=caches, on=day)
+            return render_day(request, user, shown)
     context = await today_context(session=session, user=user, caches=caches)
     return render(request, "pages/today.html", context)
 

@@ -1,6 +1,7 @@
 // Gravl's own behaviour: the body map's details on hover, tap and keyboard focus; adding a
-// set row and the rest timer on the logging page. Kept tiny and dependency-free; every page
-// works without it (the table holds the body map's data, "Add set" falls back to a post).
+// set row and the rest timer on the logging page; the session's "As planned" button. Kept tiny
+// and dependency-free; every page works without it (the table holds the body map's data, "Add
+// set" falls back to a post, "As planned" logs whatever the inputs hold).
 (function () {
   "use strict";
 
@@ -126,11 +127,33 @@
     });
   }
 
+  // --- The session's next set: "As planned" until an input differs from the target -------
+  function bindSetForm(form) {
+    var button = form.querySelector("[data-set-submit]");
+    if (!button) return;
+    var planned = button.innerHTML;
+    function edited() {
+      return Array.prototype.some.call(form.querySelectorAll("input:not([type=hidden]), select"), function (el) {
+        if (el.tagName === "SELECT") {
+          return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+        }
+        return el.value !== el.defaultValue;
+      });
+    }
+    function relabel() {
+      if (edited()) button.textContent = button.dataset.editedLabel;
+      else button.innerHTML = planned;
+    }
+    form.addEventListener("input", relabel);
+    form.addEventListener("change", relabel);
+  }
+
   function init(root) {
     root.querySelectorAll("[data-bodymap]").forEach(bindBodyMap);
     var timerElement = root.querySelector("[data-rest-timer]");
     var timer = timerElement ? bindRestTimer(timerElement) : null;
     root.querySelectorAll("[data-log-form]").forEach(function (form) { bindLogForm(form, timer); });
+    root.querySelectorAll("[data-set-form]").forEach(bindSetForm);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
