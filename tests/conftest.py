@@ -19,10 +19,12 @@ from pathlib import Path
 import asyncpg
 import jwt
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from gravl.app import create_app
+from gravl.auth import security
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.migrations import runner
@@ -77,6 +79,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgresql_only: a concurrency test that only means something on PostgreSQL"
     )
+    config.addinivalue_line(
+        "markers", "real_hashing: argon2 at the production cost (timing tests need it)"
+    )
+
+
+# argon2 at its production cost takes ~110 ms of CPU per hash or verification; thousands of
+# test accounts spent minutes of every CI run on it. In-process tests hash with the same
+# algorithm (argon2id, salted) at the lowest cost; servers the tests start in a subprocess, and
+# tests marked ``real_hashing``, keep the production cost.
+_REAL_HASHER = security._hasher
+_REAL_DUMMY = security._DUMMY_HASH
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_CHEAP_DUMMY = _CHEAP_HASHER.hash("timing-equaliser-not-a-password")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
+    real = request.node.get_closest_marker("real_hashing") is not None
+    security._hasher = _REAL_HASHER if real else _CHEAP_HASHER
+    security._DUMMY_HASH = _REAL_DUMMY if real else _CHEAP_DUMMY
+    yield
+    security._hasher, security._DUMMY_HASH = _CHEAP_HASHER, _CHEAP_DUMMY
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

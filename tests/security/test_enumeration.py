@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from gravl.app import create_app
@@ -25,6 +26,7 @@ def _median_seconds(client: TestClient, email: str) -> tuple[float, set[str]]:
     return statistics.median(durations), bodies
 
 
+@pytest.mark.real_hashing
 def test_unknown_and_known_accounts_fail_alike(settings: Settings) -> None:
     # Lift the per-account limit so the known account is not locked mid-measurement.
     loose = settings.model_copy(update={"login_max_failures": 1000, "login_per_minute": 1000})

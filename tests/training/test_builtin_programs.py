@@ -94,7 +94,9 @@ def test_file_has_exactly_workouts_and_programs_with_documented_keys() -> None:
             assert set(target) == TARGET_KEYS, w["slug"]
     for p in content()["programs"]:
         keys = ROTATION_KEYS if p.get("schedule_mode") == "rotation" else PROGRAM_KEYS
-        assert set(p) == keys, p.get("slug")
+        # ``progression`` (issue 18) is optional: ``linear`` for novice linear programs.
+        assert set(p) - {"progression"} == keys, p.get("slug")
+        assert p.get("progression", "auto") in {"linear", "auto"}, p.get("slug")
 
 
 @pytest.mark.parametrize("section", ["workouts", "programs"])
