@@ -35,6 +35,19 @@ def _custom_exercise(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"exercise_id": response.json()["id"]}
 
 
+def _import(client: TestClient, owner: Account) -> dict[str, Any]:
+    response = client.post(
+        "/api/imports",
+        files={
+            "file": ("f.csv", b"Date,Exercise,Weight,Weight Unit,Reps\n2025-01-06,Squat,60,kgs,5\n")
+        },
+        data={"format": "fitnotes"},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"import_id": response.json()["import_id"]}
+
+
 def _builtin_workout(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"workout_id": client.get("/api/workouts", headers=owner.headers).json()[0]["id"]}
 
@@ -324,6 +337,9 @@ ROUTES: list[Route] = [
             {"format": "fitnotes"},
         ),
     ),
+    Route("GET", "/api/imports", "authenticated"),
+    Route("GET", "/api/imports/{import_id}", "owned", setup=_import),
+    Route("DELETE", "/api/imports/{import_id}", "owned", setup=_import),
     Route("GET", "/api/export", "authenticated"),
 ]
 

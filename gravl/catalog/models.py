@@ -43,6 +43,8 @@ class Exercise(Base):
     # when it does not work the shoulders (gravl.catalog.delts).
     shoulder_heads: Mapped[str | None] = mapped_column(String(20))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The import that created this custom exercise (undoing it removes the exercise if unused).
+    import_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     muscles: Mapped[list[ExerciseMuscle]] = relationship(

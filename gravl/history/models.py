@@ -50,6 +50,7 @@ class WorkoutLog(Base):
             "exercise_id",
             "performed_at",
         ),
+        Index("ix_workout_logs_user_id_import_id", "user_id", "import_id"),
         UniqueConstraint("user_id", "idempotency_key"),
         {"sqlite_autoincrement": True},
     )

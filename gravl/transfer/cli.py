@@ -58,6 +58,7 @@ def _summary(report: ImportReportOut, path: Path) -> Table:
     title = f"{'Dry run of' if report.dry_run else 'Imported'} {path.name} ({report.format})"
     table = Table(title=title, show_header=False)
     for label, value in (
+        ("weights read in", f"{report.unit} ({_UNIT_SOURCES[report.unit_source]})"),
         ("sessions in the file", report.sessions),
         ("sets in the file", report.sets),
         ("logs created" if not report.dry_run else "logs to create", report.logs),
@@ -67,7 +68,16 @@ def _summary(report: ImportReportOut, path: Path) -> Table:
         ("skipped", _skipped(report)),
     ):
         table.add_row(label, str(value))
+    if report.replaced_imports:
+        table.add_row("imports replaced", ", ".join(map(str, report.replaced_imports)))
+    if report.nothing_new:
+        table.add_row("result", "nothing new: every set was already there; nothing recorded")
+    for warning in report.warnings:
+        table.add_row("[yellow]check", escape(warning))
     return table
+
+
+_UNIT_SOURCES = {"file": "named by the file", "request": "as given", "profile": "the lifter's units"}
 
 
 @transfer_app.command("import")
@@ -75,11 +85,17 @@ def import_file(
     format: Annotated[FileFormat, typer.Argument(help="The app that wrote FILE.")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     user: Annotated[str, typer.Option("--user", help="The lifter's e-mail.")],
-    unit: Annotated[Unit, typer.Option(help="Weight unit of files that name none.")] = Unit.kg,
+    unit: Annotated[
+        Unit | None,
+        typer.Option(help="Weight unit of files that name none (default: the lifter's units)."),
+    ] = None,
     timezone: Annotated[
         str | None, typer.Option(help="IANA zone of the file's times (default: the lifter's).")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report; write nothing.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Undo the lifter's earlier imports of FORMAT first.")
+    ] = False,
 ) -> None:
     """Import a lifter's history from Strong, Hevy, FitNotes or a Gravl JSON export."""
     from gravl.errors import GravlError
@@ -112,9 +128,10 @@ def import_file(
                 user=lifter,
                 stream=stream,
                 format=format.value,  # type: ignore[arg-type]  # gravl went to restore
-                unit=unit.value,
+                unit=unit.value if unit is not None else None,
                 timezone=timezone,
                 dry_run=dry_run,
+                replace=replace,
                 filename=file.name,
                 on_read=lambda n: progress.advance(task, n),
             )

@@ -29,7 +29,13 @@ class Import(Base):
     sets: Mapped[int] = mapped_column(Integer)
     duplicates_skipped: Mapped[int] = mapped_column(Integer)
     created_exercises: Mapped[int] = mapped_column(Integer)
+    # The weight unit the file was read in, and where it came from: "file" (the file names
+    # it), "request" (the importer said) or "profile" (the lifter's units). Null before 0014.
+    unit: Mapped[str | None] = mapped_column(String(2))
+    unit_source: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Undone: what it added is gone; the record stays so the lifter sees what happened.
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ImportFingerprint(Base):

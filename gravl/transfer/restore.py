@@ -242,10 +242,26 @@ async def restore(
     )
     if dry_run:
         return report
+    record = Import(
+        user_id=user.id,
+        format="gravl",
+        filename=filename[:255] if filename else None,
+        file_sha256=reader.sha256.hexdigest(),
+        sessions=report.sessions,
+        logs=report.logs,
+        sets=report.sets,
+        duplicates_skipped=report.duplicates_skipped,
+        created_exercises=len(report.created_exercises),
+        unit="kg",
+        unit_source="file",
+    )
+    session.add(record)
+    await session.flush()
+    report.import_id = record.id
 
     resolver = await exercises.load_resolver(session, user)
     for e in to_create:
-        mine[e.name.casefold()] = await _create_exercise(session, user, resolver, e)
+        mine[e.name.casefold()] = await _create_exercise(session, user, resolver, e, record.id)
     custom_ids = {e.id: mine[e.name.casefold()] for e in doc.custom_exercises}
 
     def exercise_id(ref: ExerciseRef) -> int:
@@ -277,26 +293,21 @@ async def restore(
         user=user,
         logs=planned,
         exercise_ids={},
-        record=Import(
-            user_id=user.id,
-            format="gravl",
-            filename=filename[:255] if filename else None,
-            file_sha256=reader.sha256.hexdigest(),
-            sessions=report.sessions,
-            logs=report.logs,
-            sets=report.sets,
-            duplicates_skipped=report.duplicates_skipped,
-            created_exercises=len(report.created_exercises),
-        ),
+        record=record,
         extra_muscles=checkin_muscles,
     )
     return report
 
 
 async def _create_exercise(
-    session: AsyncSession, user: Lifter, resolver: exercises.Resolver, e: ExportedExercise
+    session: AsyncSession,
+    user: Lifter,
+    resolver: exercises.Resolver,
+    e: ExportedExercise,
+    import_id: int,
 ) -> int:
     row = Exercise(
+        import_id=import_id,
         slug=resolver.unique_slug(user, e.name),
         name=e.name,
         search_text=search_text(e.name, e.aliases),

@@ -13,11 +13,18 @@ from gravl.auth.lifter import CurrentLifter, WritingLifter
 from gravl.corridor import CorridorRoute, SessionDep
 from gravl.db import Database
 from gravl.errors import GravlError, PayloadTooLarge, ValidationFailed
+from gravl.ids import IdPath
 from gravl.observability.metrics import IMPORTS
-from gravl.transfer import export, restore, service
+from gravl.transfer import export, imports, restore, service
 from gravl.transfer.parsing import WeightUnit
 from gravl.transfer.quota import ImportQuota
-from gravl.transfer.schemas import ExportFormat, ImportFormat, ImportReportOut
+from gravl.transfer.schemas import (
+    ExportFormat,
+    ImportFormat,
+    ImportOut,
+    ImportReportOut,
+    UndoneOut,
+)
 
 router = APIRouter(prefix="/api", tags=["import and export"], route_class=CorridorRoute)
 
@@ -36,13 +43,23 @@ async def import_history(
     response: Response,
     file: Annotated[UploadFile, File(description="The export file (CSV, or Gravl JSON)")],
     format: Annotated[ImportFormat, Form()],
-    unit: Annotated[WeightUnit, Form(description="Weight unit of files that name none")] = "kg",
+    unit: Annotated[
+        WeightUnit | None,
+        Form(description="Weight unit of files that name none; default: your profile's units"),
+    ] = None,
     dry_run: Annotated[bool, Form(description="Report what would change; write nothing")] = False,
     timezone: Annotated[
         str | None, Form(max_length=64, description="IANA zone of the file's times")
     ] = None,
+    replace: Annotated[
+        bool, Form(description="Undo your earlier imports of this format first")
+    ] = False,
 ) -> ImportReportOut:
-    """Import a Strong, Hevy, FitNotes or Gravl export; all of it or, on any error, nothing."""
+    """Import a Strong, Hevy, FitNotes or Gravl export; all of it or, on any error, nothing.
+
+    201 with the report; 200 for a dry run, or when every set was already there (nothing is
+    written or recorded then: ``nothing_new``).
+    """
     if file.size is not None and file.size > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
     if file.filename and "\x00" in file.filename:
@@ -73,6 +90,7 @@ async def import_history(
                 unit=unit,
                 timezone=timezone,
                 dry_run=dry_run,
+                replace=replace,
                 filename=file.filename,
                 max_bytes=settings.max_upload_bytes,
             )
@@ -80,9 +98,28 @@ async def import_history(
         IMPORTS.labels(format, "rejected").inc()
         raise
     IMPORTS.labels(format, "dry_run" if dry_run else "imported").inc()
-    if dry_run:
+    if dry_run or report.nothing_new:
         response.status_code = status.HTTP_200_OK
     return report
+
+
+@router.get("/imports", response_model=list[ImportOut])
+async def list_imports(session: SessionDep, user: CurrentLifter) -> list[ImportOut]:
+    """Your imports, newest first, undone ones included (marked by ``undone_at``)."""
+    return await imports.list_imports(session=session, user=user)
+
+
+@router.get("/imports/{import_id}", response_model=ImportOut)
+async def get_import(session: SessionDep, user: CurrentLifter, import_id: IdPath) -> ImportOut:
+    """One of your imports."""
+    return await imports.get_import(session=session, user=user, import_id=import_id)
+
+
+@router.delete("/imports/{import_id}", response_model=UndoneOut)
+async def undo_import(session: SessionDep, user: WritingLifter, import_id: IdPath) -> UndoneOut:
+    """Undo an import: remove its logs and the custom exercises only it used; recovery is
+    recomputed. The record stays, marked undone; undoing again removes nothing more."""
+    return await imports.undo(session=session, user=user, import_id=import_id)
 
 
 @router.get(

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gravl.catalog.schemas import Category, Force, Level, Mechanic
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
-from gravl.transfer.parsing import MAX_NUMBER, CsvFormat
+from gravl.transfer.parsing import MAX_NUMBER, CsvFormat, WeightUnit
 from gravl.validation import Instant
 from gravl.vocabulary import Equipment
 
@@ -30,6 +30,9 @@ class SkippedOut(BaseModel):
     message: str
 
 
+UnitSource = Literal["file", "request", "profile"]
+
+
 class ImportReportOut(BaseModel):
     format: ImportFormat
     dry_run: bool
@@ -40,6 +43,50 @@ class ImportReportOut(BaseModel):
     unknown_exercises: list[str]
     created_exercises: list[str]
     skipped: list[SkippedOut]
+    # The weight unit the file was read in, and why: the file names it, the request said, or
+    # (a file that names none, with no unit given) the lifter's profile.
+    unit: WeightUnit = "kg"
+    unit_source: UnitSource = "file"
+    # What the lifter should look at before trusting the result: the unit a unitless file
+    # was read in with its heaviest set, weights beyond world records.
+    warnings: list[str] = Field(default_factory=list)
+    # The import's id (null for a dry run, or when nothing was new and nothing was recorded).
+    import_id: int | None = None
+    # True when every set was already there: nothing was written, nothing recorded (200).
+    nothing_new: bool = False
+    # Earlier imports of the same format undone by ``replace=true``.
+    replaced_imports: list[int] = Field(default_factory=list)
+
+
+class ImportOut(BaseModel):
+    """One import as the lifter manages it (``GET /api/imports``)."""
+
+    id: int
+    format: ImportFormat
+    filename: str | None
+    created_at: datetime
+    sessions: int
+    logs: int
+    sets: int
+    duplicates_skipped: int
+    created_exercises: int
+    unit: WeightUnit | None
+    unit_source: UnitSource | None
+    # Null while what it added is in the history; when set, it was undone then.
+    undone_at: datetime | None
+    # The logs of this import still in the history (the lifter may have deleted some).
+    logs_remaining: int
+
+
+class UndoneOut(BaseModel):
+    """What undoing an import removed."""
+
+    import_: ImportOut = Field(alias="import", serialization_alias="import")
+    removed_logs: int
+    removed_sets: int
+    removed_exercises: list[str]
+
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class _Strict(BaseModel):

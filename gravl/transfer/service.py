@@ -26,7 +26,7 @@ from gravl.history.models import LogSet, SourceType, WorkoutLog
 from gravl.history.sets import SetType
 from gravl.recovery import service as recovery
 from gravl.stats.e1rm import summarise_sets
-from gravl.transfer import exercises
+from gravl.transfer import exercises, imports, units
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
 from gravl.transfer.readers import parse
@@ -56,6 +56,8 @@ class HashingReader:
         self._max_bytes = max_bytes
         self.size = 0
         self.sha256 = hashlib.sha256()
+        # The first line with text: a CSV's header, read again to tell whether it names units.
+        self.first_line: str | None = None
 
     def _seen(self, data: bytes) -> bytes:
         self.size += len(data)
@@ -67,7 +69,10 @@ class HashingReader:
         return data
 
     def readline(self, size: int = -1) -> bytes:
-        return self._seen(self._stream.readline(size))
+        line = self._seen(self._stream.readline(size))
+        if self.first_line is None and line.strip():
+            self.first_line = line.decode("utf-8", errors="replace")
+        return line
 
     def read(self, size: int = -1) -> bytes:
         return self._seen(self._stream.read(size))
@@ -189,16 +194,30 @@ async def import_history(
     user: Lifter,
     stream: IO[bytes],
     format: CsvFormat,
-    unit: WeightUnit = "kg",
+    unit: WeightUnit | None = None,
     timezone: str | None = None,
     dry_run: bool = False,
+    replace: bool = False,
     filename: str | None = None,
     on_read: Callable[[int], None] | None = None,
     max_bytes: int | None = None,
 ) -> ImportReportOut:
-    """Import a Strong, Hevy or FitNotes export into the lifter's history."""
+    """Import a Strong, Hevy or FitNotes export into the lifter's history.
+
+    ``unit`` is for a file that names none; without it the lifter's profile unit is taken, and
+    the report says which. ``replace`` undoes every earlier import of this format first (the
+    file is taken to be the app's whole history, read again, e.g. in the right unit).
+    """
     reader = HashingReader(stream, on_read, max_bytes=max_bytes)
-    imported = await read_sets(reader, format, unit=unit, timezone=timezone or user.timezone)
+    assumed, source = units.resolve_unit(given=unit, profile=user.units)
+    imported = await read_sets(reader, format, unit=assumed, timezone=timezone or user.timezone)
+    if units.names_weight_unit(reader.first_line):
+        source = "file"
+    replaced = await imports.active_ids(session, user, format) if replace else []
+    if not dry_run:
+        # Undone before names are matched: an exercise only the replaced import used is gone.
+        for import_id in replaced:
+            await imports.undo(session=session, user=user, import_id=import_id)
     # Over every row, as before rows of nothing were skipped: a set keeps its fingerprint,
     # so what an earlier import stored is a duplicate now.
     fingerprints = unique_fingerprints(item.fingerprint() for item in imported)
@@ -218,6 +237,8 @@ async def import_history(
     to_create = exercises.group_unmatched(unknown)
 
     present = await existing_fingerprints(session, user, [f for _, _, f in sets])
+    # A dry run of a replacement: what the replaced imports hold will be gone.
+    present -= await imports.fingerprints_of(session, user, replaced)
     logs: dict[tuple[str, int | str], PlannedLog] = {}
     # The apps repeat an exercise's note on each of its sets; a log keeps each note once.
     notes: dict[int, list[str]] = {}
@@ -256,14 +277,26 @@ async def import_history(
         unknown_exercises=unknown,
         created_exercises=created,
         skipped=skipped_rows(empty),
+        unit=assumed,
+        unit_source=source,
+        warnings=units.warnings(
+            [item for item, _, _ in sets], format=format, unit=assumed, source=source
+        ),
+        nothing_new=not logs,
+        replaced_imports=replaced,
     )
-    if dry_run:
+    if dry_run or not logs:
+        # Nothing new is not an import: no record, nothing to undo (answered 200).
         return report
+    record = _record(user, report, filename, reader)
+    session.add(record)
+    await session.flush()
     created_ids: dict[str, int] = {}
     for name in created:
         row = await exercises.create_imported_exercise(
             session=session, user=user, resolver=resolver, name=name, source=APP_NAMES[format]
         )
+        row.import_id = record.id
         await session.flush()
         created_ids[name] = row.id
     await write(
@@ -271,8 +304,9 @@ async def import_history(
         user=user,
         logs=list(logs.values()),
         exercise_ids=created_ids,
-        record=_record(user, report, filename, reader),
+        record=record,
     )
+    report.import_id = record.id
     return report
 
 
@@ -289,6 +323,8 @@ def _record(
         sets=report.sets,
         duplicates_skipped=report.duplicates_skipped,
         created_exercises=len(report.created_exercises),
+        unit=report.unit,
+        unit_source=report.unit_source,
     )
 
 
