@@ -6,7 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 full=$([ $# -eq 0 ] && echo 1 || echo 0)
-.venv/bin/pytest -q -p no:cacheprovider --junitxml=var/junit.xml "$@"
+# Two workers (pytest-xdist), one per core: each test file runs whole on one worker, so a
+# module's fixtures are built once; every worker clones its own template databases.
+.venv/bin/pytest -q -p no:cacheprovider -n "${GRAVL_TEST_WORKERS:-2}" --dist loadfile \
+  --junitxml=var/junit.xml "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: failing" >&2
