@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text, slugify
-from gravl.transfer.matching import ExerciseMatcher
+from gravl.transfer.matching import CatalogEntry, ExerciseMatcher
 from gravl.transfer.models import ExerciseSource
 from gravl.vocabulary import MUSCLE_SLUGS
 
@@ -121,10 +121,14 @@ async def import_catalog(*, session: AsyncSession, path: Path) -> CatalogImportR
     )
     builtins = (
         await session.execute(
-            select(Exercise.id, Exercise.name, Exercise.aliases).where(Exercise.owner_id.is_(None))
+            select(Exercise.id, Exercise.name, Exercise.aliases, Exercise.equipment).where(
+                Exercise.owner_id.is_(None)
+            )
         )
     ).all()
-    matcher = ExerciseMatcher((i, name, aliases or ()) for i, name, aliases in builtins)
+    matcher = ExerciseMatcher(
+        CatalogEntry(i, name, aliases or (), equipment) for i, name, aliases, equipment in builtins
+    )
     report = CatalogImportReport()
     added: list[tuple[str, Exercise]] = []
     for entry in entries:

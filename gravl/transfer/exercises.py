@@ -2,10 +2,12 @@
 
 Unmatched names become the lifter's custom exercises so nothing is lost. Their muscles are
 taken from a built-in exercise only when the name contains that exercise's whole name
-(equipment words aside: "Incline Bench Press (Smith Machine)" works what "Barbell Incline
-Bench Press" works) and every such exercise agrees; otherwise they get no muscles, so an
-exercise we cannot place never invents fatigue for a muscle it did not train. Either way the
-import report lists them under ``created_exercises`` for the lifter to check.
+(equipment words aside: "Paused Bench Press (Barbell)" works what "Barbell Bench Press"
+works), that name is telling enough (two words or more, not all of them generic: "Bench
+Press" places a press, "Kettlebell Press" alone does not place a "JM Press"), and every such
+exercise agrees; otherwise they get no muscles, so an exercise we cannot place never invents
+fatigue for a muscle it did not train. Either way the import report lists them under
+``created_exercises`` for the lifter to check.
 """
 
 from __future__ import annotations
@@ -20,19 +22,35 @@ from gravl.auth.lifter import Lifter
 from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text, slugify, visible_exercises
-from gravl.transfer.matching import ExerciseMatcher, normalise
-
-# Words that say how a movement is loaded, not which movement it is.
-_EQUIPMENT_WORDS = frozenset(
-    {"barbell", "dumbbell", "cable", "machine", "kettlebell", "band", "smith", "ez", "lever"}
+from gravl.transfer.matching import (
+    EQUIPMENT_WORDS,
+    CatalogEntry,
+    ExerciseMatcher,
+    match_tokens,
 )
+
+# Words that say how a movement is loaded, not which muscles it works. Unlike matching, a
+# Smith machine here is just a loading: its squat works what the barbell squat works.
+_LOADING_WORDS = frozenset(EQUIPMENT_WORDS) | {"smith"}
+# Words that say what kind of movement or posture, not which muscles: a name made only of
+# them ("Seated Row", "Reverse Fly") places nothing.
+_GENERIC_WORDS = frozenset(
+    {
+        "press", "row", "curl", "raise", "fly", "extension", "pull", "push", "up", "down",
+        "kickback", "seated", "standing", "lying", "incline", "decline", "bent", "over",
+        "single", "one", "arm", "alternating", "reverse", "grip", "close", "wide",
+    }
+)  # fmt: skip
 MAX_NAME_LENGTH = 120  # Exercise.name
 
 
 def name_key(name: str) -> frozenset[str] | str:
     """What makes two spellings one exercise: their tokens, or the casefolded name when none."""
-    tokens = frozenset(normalise(name))
-    return tokens or name.casefold()
+    return match_tokens(name) or name.casefold()
+
+
+def _telling(core: frozenset[str]) -> bool:
+    return len(core) >= 2 and not core <= _GENERIC_WORDS
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,9 @@ class Resolver:
     """Resolves names against the built-ins and one lifter's custom exercises."""
 
     def __init__(self, exercises: Sequence[Exercise]) -> None:
-        self._matcher = ExerciseMatcher((e.id, e.name, e.aliases or ()) for e in exercises)
+        self._matcher = ExerciseMatcher(
+            CatalogEntry(e.id, e.name, e.aliases or (), e.equipment) for e in exercises
+        )
         self._custom_names = {e.name.casefold(): e.id for e in exercises if e.owner_id}
         self._builtins = [e for e in exercises if e.owner_id is None]
         self._slugs = {e.slug for e in exercises}
@@ -55,13 +75,13 @@ class Resolver:
         return self._matcher.match(name) or self._custom_names.get(name.casefold())
 
     def infer_muscles(self, name: str) -> Muscles:
-        tokens = set(normalise(name))
+        tokens = match_tokens(name)
         best: list[Exercise] = []
         best_size = 0
         for exercise in self._builtins:
             for spelling in (exercise.name, *(exercise.aliases or ())):
-                core = set(normalise(spelling)) - _EQUIPMENT_WORDS
-                if not core or not core <= tokens or len(core) < best_size:
+                core = match_tokens(spelling) - _LOADING_WORDS
+                if not _telling(core) or not core <= tokens or len(core) < best_size:
                     continue
                 if len(core) > best_size:
                     best, best_size = [], len(core)
