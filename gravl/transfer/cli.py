@@ -31,6 +31,7 @@ class FileFormat(StrEnum):
     strong = "strong"
     hevy = "hevy"
     fitnotes = "fitnotes"
+    fitbod = "fitbod"
     gravl = "gravl"
 
 
@@ -77,7 +78,11 @@ def _summary(report: ImportReportOut, path: Path) -> Table:
     return table
 
 
-_UNIT_SOURCES = {"file": "named by the file", "request": "as given", "profile": "the lifter's units"}
+_UNIT_SOURCES = {
+    "file": "named by the file",
+    "request": "as given",
+    "profile": "the lifter's units",
+}
 
 
 @transfer_app.command("import")
@@ -97,7 +102,7 @@ def import_file(
         bool, typer.Option("--replace", help="Undo the lifter's earlier imports of FORMAT first.")
     ] = False,
 ) -> None:
-    """Import a lifter's history from Strong, Hevy, FitNotes or a Gravl JSON export."""
+    """Import a lifter's history from Strong, Hevy, FitNotes, Fitbod or a Gravl JSON export."""
     from gravl.errors import GravlError
     from gravl.transfer import restore, service
 

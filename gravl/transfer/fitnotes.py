@@ -1,6 +1,10 @@
 """FitNotes (Android) CSV exports: `Weight` + `Weight Unit` (`kgs`/`lbs`) or the older
 `Weight (kgs)` column, distances with a `Distance Unit`, times as `H:MM:SS` (FORMATS.md).
 
+FitNotes does not quote an exercise name or comment holding a comma, so such a row has more
+fields than the header: it is read with the extra fields joined back into `Exercise` (else
+`Comment`), whichever way makes the rest of the row parse (`parsing.Rejoin`).
+
 FitNotes records the day but not the time of a workout: all sets of a day are one session,
 performed at 12:00 in the caller's timezone. Noon keeps the day the lifter sees unchanged
 wherever their zone is, and the sets keep their file order through `set_index`.
@@ -18,6 +22,7 @@ from gravl.transfer.parsing import (
     WEIGHT_UNITS,
     CsvTable,
     ImportedSet,
+    Rejoin,
     Row,
     SetIndexer,
     WeightUnit,
@@ -32,6 +37,9 @@ from gravl.transfer.parsing import (
 )
 
 SESSION_TIME = time(12, 0)
+# FitNotes writes these unquoted even when they hold a comma (`Row, Seated Cable`); the
+# exercise name is the likelier, so it takes a row's extra fields first.
+_UNQUOTED_COLUMNS = ("Exercise", "Comment")
 _DURATION = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})")
 
 
@@ -92,7 +100,9 @@ class _FitNotesReader:
             return None
         return metres(distance, unit)
 
-    def read_row(self, row: Row) -> ImportedSet | None:
+    def _cells(
+        self, row: Row
+    ) -> tuple[datetime | None, str, float | None, int | None, float | None, int | None]:
         performed_at = self._performed_at(row)
         exercise_name = row.text("Exercise")
         if not exercise_name:
@@ -101,6 +111,15 @@ class _FitNotesReader:
         reps = row.value("Reps", self._count)
         distance_m = self._distance_m(row)
         duration_s = row.value("Time", parse_duration)
+        return performed_at, exercise_name, weight_kg, reps, distance_m, duration_s
+
+    def parses(self, row: Row) -> bool:
+        """Whether a reading of a row parses, without taking it as a set (`Rejoin`'s test)."""
+        self._cells(row)
+        return row.ok
+
+    def read_row(self, row: Row) -> ImportedSet | None:
+        performed_at, exercise_name, weight_kg, reps, distance_m, duration_s = self._cells(row)
         if performed_at is None or not row.ok:
             return None
         session_key = performed_at.isoformat()
@@ -118,9 +137,11 @@ class _FitNotesReader:
             duration_s=duration_s,
             distance_m=distance_m,
             notes=row.text("Comment") or None,
+            wall_clock=row.text("Date"),  # FitNotes knows the day only
         )
 
 
 def read_sets(table: CsvTable, *, unit: WeightUnit, zone: ZoneInfo) -> Iterator[ImportedSet]:
     """The sets of a FitNotes export whose header `table` has read."""
-    return emit_sets(table, _FitNotesReader(table, unit, zone).read_row)
+    reader = _FitNotesReader(table, unit, zone)
+    return emit_sets(table, reader.read_row, Rejoin(_UNQUOTED_COLUMNS, reader.parses))

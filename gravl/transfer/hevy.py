@@ -53,6 +53,14 @@ _DATE = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.? (\d{4}),? (\d{1,2}):(\d{2})(?:
 
 def parse_time(text: str, zone: ZoneInfo) -> datetime:
     """A UTC instant from Hevy's `15 Sep 2025, 07:48` (or ISO 8601), local times in `zone`."""
+    parsed = parse_wall_clock(text)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    return local_to_utc(parsed, zone)
+
+
+def parse_wall_clock(text: str) -> datetime:
+    """The time as written: naive, or aware when the text carries an offset (ISO 8601)."""
     match = _DATE.fullmatch(text)
     try:
         if match is None:
@@ -64,9 +72,7 @@ def parse_time(text: str, zone: ZoneInfo) -> datetime:
             parsed = datetime(year, month, day, hour, minute, int(match[6] or 0))
     except (ValueError, StopIteration):
         raise ValueError(f"{text!r} is not a time like 15 Sep 2025, 07:48") from None
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    return local_to_utc(parsed, zone)
+    return parsed
 
 
 def _parse_set_type(text: str) -> SetType:
@@ -137,6 +143,7 @@ class _HevyReader:
             notes=row.text("exercise_notes") or None,
             session_duration_s=session_duration_s,
             session_notes=row.text("description") or None,
+            wall_clock=parse_wall_clock(row.text("start_time")).isoformat(),
         )
 
 

@@ -11,20 +11,32 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO, Literal, TypeVar
+from typing import BinaryIO, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gravl.history.sets import SetType
 from gravl.transfer.matching import normalise
 from gravl.validation import OUT_OF_RANGE, in_range
 
-CsvFormat = Literal["strong", "hevy", "fitnotes"]  # the apps whose CSV exports we read
-APP_NAMES: dict[CsvFormat, str] = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
+# The apps whose CSV exports we read; clients rely on these names, so formats are only added.
+CsvFormat = Literal["strong", "hevy", "fitnotes", "fitbod"]
+APP_NAMES: dict[CsvFormat, str] = {
+    "strong": "Strong",
+    "hevy": "Hevy",
+    "fitnotes": "FitNotes",
+    "fitbod": "Fitbod",
+}
+# Said whenever a file is none of them.
+READABLE = (
+    f"Gravl reads the CSV exports of {', '.join(list(APP_NAMES.values())[:-1])} and "
+    f"{list(APP_NAMES.values())[-1]}, and its own JSON export (format gravl)"
+)
 WeightUnit = Literal["kg", "lb"]
 
 # Exact by definition (International Yard and Pound Agreement, 1959).
@@ -68,9 +80,16 @@ class ImportedSet:
     notes: str | None
     session_duration_s: int | None = None
     session_notes: str | None = None
+    # The set's time as the file wrote it, before any timezone was applied (ISO 8601, with
+    # an offset only when the file wrote one): what identity.py knows a set by.
+    # (Not compared: two reads of one set are equal whatever their text said.)
+    wall_clock: str | None = field(default=None, compare=False)
+
+    def wall_clock_text(self) -> str:
+        return self.wall_clock or self.performed_at.astimezone(UTC).isoformat()
 
     def fingerprint(self) -> str:
-        """Identify this set across imports, so importing the same file again adds nothing."""
+        """The identity imports stored before 0014 (identity.py): exercise name and instant."""
         tokens = normalise(self.exercise_name)
         exercise = " ".join(sorted(tokens)) if tokens else self.exercise_name.casefold()
         weight = "" if self.weight_kg is None else f"{self.weight_kg:.2f}"
@@ -142,6 +161,9 @@ class Problems:
             raise self.error()
 
 
+# Enough of a document's start to tell what it is: Gravl's JSON names its format first, Apple
+# Health's export.xml its document type on the second line.
+_RECOGNISED_BYTES = 512
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -157,14 +179,31 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         while raw := self._stream.readline(MAX_LINE_BYTES + 1):
             self.number += 1
-            if len(raw) > MAX_LINE_BYTES:
-                raise ImportFormatError("line is longer than 1 MiB", self.number)
             if self.number == 1:
                 raw = _strip_signature(raw)
+                self._refuse_other_documents(raw)
+            if len(raw) > MAX_LINE_BYTES:
+                raise ImportFormatError("line is longer than 1 MiB", self.number)
             text = self._decode(raw)
             if _CONTROL_CHARACTERS.search(text):
                 raise ImportFormatError("binary content: this is not a CSV export", self.number)
             yield text
+
+    def _refuse_other_documents(self, first_line: bytes) -> None:
+        """Name a JSON or XML document uploaded as a CSV export (a compact JSON export is one
+        line of megabytes, so this comes before the line-length check)."""
+        start = first_line.lstrip()[:_RECOGNISED_BYTES]
+        if not start.startswith((b"{", b"[", b"<")):
+            return
+        # A pretty-printed document says what it is on its second line.
+        start += self._stream.readline(_RECOGNISED_BYTES)
+        if start.startswith(b"<"):
+            what = "an Apple Health export" if b"HealthData" in start else "an XML or HTML file"
+        elif b'"gravl"' in start:
+            what = "a Gravl JSON export (choose Gravl as its format to restore it)"
+        else:
+            what = "a JSON file"
+        raise ImportFormatError(f"this is {what}, not a CSV export. {READABLE}", 1)
 
     def _decode(self, raw: bytes) -> str:
         try:
@@ -207,31 +246,61 @@ def _split_header(header_line: str) -> list[str]:
     return [field.strip() for field in fields]
 
 
+def _unwrap_header(header_line: str) -> str | None:
+    """The header inside quotes that wrap it whole, as some old Strong exports wrap every line
+    (`"Date,Workout Name,..."`, inner quotes doubled); None when it is not so wrapped."""
+    fields = _split_header(header_line)
+    if len(fields) == 1 and any(delimiter in fields[0] for delimiter in ",;"):
+        return fields[0]
+    return None
+
+
+_WRAPPED_LINE = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def _unwrap_line(line: str, number: int) -> str:
+    """A physical line of a wrapped file without its wrapping quotes, inner quotes undoubled."""
+    body = line.rstrip("\r\n")
+    if not body.strip():
+        return line
+    match = _WRAPPED_LINE.fullmatch(body)
+    if match is None:
+        raise ImportFormatError("line is not wrapped in quotes as the header is", number)
+    return match[1].replace('""', '"') + line[len(body) :]
+
+
 def _format_of(columns: set[str]) -> CsvFormat | None:
     if {"date", "workout name", "exercise name", "set order"} <= columns:
         return "strong"
     if {"title", "start_time", "exercise_title"} <= columns:
         return "hevy"
     if {"date", "exercise", "reps"} <= columns:
-        return "fitnotes"
+        # Fitbod's columns include FitNotes' three; these of its own tell them apart.
+        return "fitbod" if columns & {"iswarmup", "multiplier"} else "fitnotes"
     return None
 
 
 def detect_format(header_line: str) -> CsvFormat | None:
     """Name the app that wrote a CSV header line, or None when it is none we know."""
-    return _format_of({name.casefold() for name in _split_header(header_line.lstrip("\ufeff"))})
+    header_line = header_line.lstrip("\ufeff")
+    header_line = _unwrap_header(header_line) or header_line
+    return _format_of({name.casefold() for name in _split_header(header_line)})
 
 
 class Row:
     """One CSV record with per-column parsing that reports problems instead of raising."""
 
-    __slots__ = ("line", "ok", "_fields", "_table")
+    __slots__ = ("line", "ok", "_fields", "_table", "_trial")
 
-    def __init__(self, line: int, fields: list[str], table: CsvTable) -> None:
+    def __init__(
+        self, line: int, fields: list[str], table: CsvTable, *, trial: bool = False
+    ) -> None:
         self.line = line
         self.ok = True
         self._fields = fields
         self._table = table
+        # A trial reading (see `Rejoin`) only learns whether the row parses.
+        self._trial = trial
 
     def text(self, column: str) -> str:
         """The stripped cell of `column`; empty when the file has no such column."""
@@ -240,7 +309,8 @@ class Row:
 
     def problem(self, column: str | None, message: str) -> None:
         self.ok = False
-        self._table.problems.add(self.line, self._table.spelling(column), message)
+        if not self._trial:
+            self._table.problems.add(self.line, self._table.spelling(column), message)
 
     def value(self, column: str, parse: Callable[[str], _T]) -> _T | None:
         """Parse a cell; blank is None, unparsable is a problem (and None)."""
@@ -271,6 +341,11 @@ class CsvTable:
         if header_line is None:
             raise ImportFormatError("the file is empty", max(self._lines.number, 1))
         self.header_line_number = self._lines.number
+        unwrapped = _unwrap_header(header_line)
+        if unwrapped is not None:
+            header_line = unwrapped
+            self._line_iter = (_unwrap_line(line, self._lines.number) for line in self._line_iter)
+        self.header_line = header_line.strip()
         self.delimiter = detect_delimiter(header_line)
         self.header = _split_header(header_line)
         self.index: dict[str, int] = {}
@@ -305,7 +380,7 @@ class CsvTable:
                 problems[0].message, problems[0].line, problems[0].column, problems=problems
             )
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self, rejoin: Rejoin | None = None) -> Iterator[Row]:
         reader = csv.reader(self._line_iter, delimiter=self.delimiter, strict=True)
         width = len(self.header)
         while True:
@@ -322,27 +397,118 @@ class CsvTable:
                 raise self.problems.error() from None
             if not any(field.strip() for field in fields):
                 continue
-            # Trailing empty fields are harmless padding; anything else misaligns the columns.
-            if len(fields) < width or any(field.strip() for field in fields[width:]):
-                hint = " (is the file cut short?)" if len(fields) < width else ""
-                self.problems.add(
-                    line, None, f"row has {len(fields)} fields, the header has {width}{hint}"
-                )
+            if len(fields) < width:
+                message = f"row has {len(fields)} fields, the header has {width}"
+                self.problems.add(line, None, message + " (is the file cut short?)")
                 continue
+            if len(fields) > width:
+                fitted = self._fit(line, fields, rejoin)
+                if fitted is None:
+                    continue
+                fields = fitted
             yield Row(line, fields, self)
 
+    def _fit(self, line: int, fields: list[str], rejoin: Rejoin | None) -> list[str] | None:
+        """A row of more fields than the header, as the header's columns, or None (a problem).
 
-# The column each app keeps a set's time in (strong.py, hevy.py and fitnotes.py read it).
-TIME_COLUMNS: dict[CsvFormat, str] = {"strong": "Date", "hevy": "start_time", "fitnotes": "Date"}
+        Trailing empty fields are harmless padding; any other extra field misaligns the
+        columns, unless `rejoin` puts it back into the column it was split from.
+        """
+        width = len(self.header)
+        padded = not any(field.strip() for field in fields[width:])
+        if rejoin is None:
+            if padded:
+                return fields[:width]
+            self.problems.add(line, None, f"row has {len(fields)} fields, the header has {width}")
+            return None
+        # Padding first: what a comma in a name shifts right lands in a number column.
+        readings = itertools.chain(
+            [fields[:width]] if padded else [], rejoin.readings(self, fields)
+        )
+        for reading in readings:
+            if rejoin.parses(Row(line, reading, self, trial=True)):
+                return reading
+        columns = " or ".join(repr(self.spelling(column)) for column in rejoin.columns)
+        self.problems.add(
+            line,
+            None,
+            f"row has {len(fields)} fields, the header has {width}, and it does not read with "
+            f"the extra fields taken as part of {columns} either; quote the value that holds "
+            f"a {self.delimiter!r}",
+        )
+        return None
+
+
+# No real name holds more commas than this; it bounds the readings tried of a row.
+MAX_REJOINED_FIELDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Rejoin:
+    """Columns an app writes unquoted though they may hold the delimiter (FitNotes' exercise
+    names and comments), so a row has more fields than the header.
+
+    Such a row is read as padded (when its extra fields are empty), else with its extra
+    fields joined back into these columns, the first column taking as many as it can first;
+    the first reading whose row `parses` is taken.
+    """
+
+    columns: tuple[str, ...]
+    parses: Callable[[Row], bool]
+
+    def readings(self, table: CsvTable, fields: list[str]) -> Iterator[list[str]]:
+        extra = len(fields) - len(table.header)
+        positions = [table.index[c.casefold()] for c in self.columns if table.has(c)]
+        if not positions or extra > MAX_REJOINED_FIELDS:
+            return
+        for shares in _shares(extra, len(positions)):
+            taken = dict(zip(positions, shares, strict=True))
+            reading, start = [], 0
+            for position in range(len(table.header)):
+                end = start + 1 + taken.get(position, 0)
+                reading.append(table.delimiter.join(fields[start:end]))
+                start = end
+            yield reading
+
+
+def _shares(extra: int, columns: int) -> Iterator[tuple[int, ...]]:
+    """The ways to share `extra` fields among `columns`, the first column's largest share first."""
+    if columns == 1:
+        yield (extra,)
+        return
+    for first in range(extra, -1, -1):
+        for rest in _shares(extra - first, columns - 1):
+            yield (first, *rest)
+
+
+# The column each app keeps a set's time in (each app's module reads it).
+TIME_COLUMNS: dict[CsvFormat, str] = {
+    "strong": "Date",
+    "hevy": "start_time",
+    "fitnotes": "Date",
+    "fitbod": "Date",
+}
+
+
+class _Timed(Protocol):
+    @property
+    def performed_at(self) -> datetime: ...
+
+
+_R = TypeVar("_R", bound=_Timed)
 
 
 def emit_sets(
-    table: CsvTable, read_row: Callable[[Row], ImportedSet | None]
-) -> Iterator[ImportedSet]:
-    """Yield the sets `read_row` makes of each row (None: not a set) until a problem appears."""
+    table: CsvTable, read_row: Callable[[Row], _R | None], rejoin: Rejoin | None = None
+) -> Iterator[_R]:
+    """Yield what `read_row` makes of each row (None: not a set) until a problem appears.
+
+    That is an `ImportedSet`, or a record a reader makes sets of later (Fitbod's rows, which
+    make sets once their session is known).
+    """
     sets = 0
     time_column = TIME_COLUMNS[table.format] if table.format else None
-    for row in table.rows():
+    for row in table.rows(rejoin):
         try:
             imported = read_row(row)
         except OverflowError:  # a time zone carried a time past year 1 or 9999
@@ -458,19 +624,32 @@ DISTANCE_UNITS = {
 }
 
 
+def unit_key(text: str) -> str:
+    """A unit's spelling as WEIGHT_UNITS and DISTANCE_UNITS hold it; Strong writes `mi.`, `lbs.`."""
+    return text.strip().lower().removesuffix(".")
+
+
 def unit_in_header(table: CsvTable, stem: str, units: dict[str, _U]) -> tuple[str, _U] | None:
     """The `Weight (kg)`-style column of `stem` and the unit its header names."""
     for name in table.header:
-        match = re.fullmatch(rf"{stem}\s*\((\w+)\)", name, re.IGNORECASE)
-        if match and match[1].lower() in units:
-            return name, units[match[1].lower()]
+        match = re.fullmatch(rf"{stem}\s*\(([\w.]+)\)", name, re.IGNORECASE)
+        if match and unit_key(match[1]) in units:
+            return name, units[unit_key(match[1])]
+    return None
+
+
+def unit_as_header(table: CsvTable, units: dict[str, _U]) -> tuple[str, _U] | None:
+    """The column headed by a unit alone (`kg`, `mi.`) and that unit."""
+    for name in table.header:
+        if unit_key(name) in units:
+            return name, units[unit_key(name)]
     return None
 
 
 def unit_parser(units: dict[str, _U]) -> Callable[[str], _U]:
     def parse_unit(text: str) -> _U:
         try:
-            return units[text.lower()]
+            return units[unit_key(text)]
         except KeyError:
             raise ValueError(f"unknown unit {text!r}") from None
 

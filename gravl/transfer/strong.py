@@ -1,10 +1,13 @@
-"""Strong (iOS and Android) CSV exports, in their three header layouts (FORMATS.md).
+"""Strong (iOS and Android) CSV exports, in four header layouts (FORMATS.md has the first three).
 
 - iOS: `Weight` and `Distance` in the app's units, which the file does not name: weight in
   the caller's `unit`, distance in km for kg users and miles for lb users (Strong pairs them
   that way by default).
 - Android: units in the headers, `Weight (kg)`, `Distance (meters)`, `Duration (sec)`.
-- Legacy: `Weight Unit` and `Distance Unit` columns on every row.
+- Legacy: `Weight Unit` and `Distance Unit` columns on every row (`kg`, `lbs`, `mi.`...).
+- 2016–2018: the weight and distance columns headed by their unit alone, in any order:
+  `Date,Workout Name,Exercise Name,Set Order,kg,Reps,km,Seconds,Notes,Workout Notes`.
+  Some of these files have every line wrapped whole in quotes; `parsing.CsvTable` unwraps them.
 
 A workout is all rows sharing `Date` + `Workout Name`; `Date` is the workout's start, so every
 set of a workout is performed_at that instant.
@@ -33,6 +36,7 @@ from gravl.transfer.parsing import (
     number_parser,
     rpe_parser,
     seconds_parser,
+    unit_as_header,
     unit_in_header,
     unit_parser,
     weight_in_kg,
@@ -86,17 +90,21 @@ class _StrongReader:
         self._count = count_parser(decimal_comma=table.decimal_comma)
         self._rpe = rpe_parser(decimal_comma=table.decimal_comma)
         self._seconds = seconds_parser(decimal_comma=table.decimal_comma)
-        self._last_date: tuple[str, datetime] | None = None
+        self._last_date: tuple[str, datetime, str] | None = None
 
         table.require_columns("Date", "Workout Name", "Exercise Name", "Set Order", "Reps")
         self._legacy = table.has("Weight Unit")
-        weight = unit_in_header(table, "Weight", WEIGHT_UNITS)
-        distance = unit_in_header(table, "Distance", DISTANCE_UNITS)
+        weight = unit_in_header(table, "Weight", WEIGHT_UNITS) or unit_as_header(
+            table, WEIGHT_UNITS
+        )
+        distance = unit_in_header(table, "Distance", DISTANCE_UNITS) or unit_as_header(
+            table, DISTANCE_UNITS
+        )
         if self._legacy:
             table.require_columns("Weight")
             self._weight_column, self._weight_unit = "Weight", unit
             self._distance_column, self._distance_unit = "Distance", "km"
-        elif weight is not None:  # Android
+        elif weight is not None:  # Android, 2016–2018
             self._weight_column, self._weight_unit = weight
             self._distance_column, self._distance_unit = distance or ("Distance", "m")
         else:  # iOS
@@ -106,17 +114,18 @@ class _StrongReader:
             self._distance_unit = "km" if unit == "kg" else "mi"
         self._duration_column = "Duration (sec)" if table.has("Duration (sec)") else "Duration"
 
-    def _performed_at(self, row: Row) -> datetime | None:
+    def _performed_at(self, row: Row) -> tuple[datetime, str] | None:
+        """The workout's start as an instant, and as the file's wall-clock time."""
         # Every set of a workout repeats its Date; parse each distinct one once.
         text = row.text("Date")
         if self._last_date is not None and self._last_date[0] == text:
-            return self._last_date[1]
+            return self._last_date[1], self._last_date[2]
         naive = row.required("Date", parse_date)
         if naive is None:
             return None
         performed_at = local_to_utc(naive, self._zone)
-        self._last_date = (text, performed_at)
-        return performed_at
+        self._last_date = (text, performed_at, naive.isoformat())
+        return performed_at, naive.isoformat()
 
     def _set_type(self, row: Row) -> SetType | None:
         order = row.text("Set Order").lower()
@@ -144,7 +153,7 @@ class _StrongReader:
         if row.text("Set Order").lower() in _NOT_SETS:
             return None
         set_type = self._set_type(row)
-        performed_at = self._performed_at(row)
+        when = self._performed_at(row)
         exercise_name = row.text("Exercise Name")
         if not exercise_name:
             row.problem("Exercise Name", "a value is required")
@@ -155,8 +164,9 @@ class _StrongReader:
         duration_s = row.value("Seconds", self._seconds)
         distance_m = self._distance_m(row)
         session_duration_s = row.value(self._duration_column, parse_duration)
-        if set_type is None or performed_at is None or not row.ok:
+        if set_type is None or when is None or not row.ok:
             return None
+        performed_at, wall_clock = when
         session_key = f"{performed_at.isoformat()}|{workout_name or ''}"
         return ImportedSet(
             line=row.line,
@@ -174,6 +184,7 @@ class _StrongReader:
             notes=row.text("Notes") or None,
             session_duration_s=session_duration_s,
             session_notes=row.text("Workout Notes") or None,
+            wall_clock=wall_clock,
         )
 
 

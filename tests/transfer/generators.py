@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
@@ -18,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from gravl.transfer.parsing import KG_PER_LB, ImportedSet
 
-StrongLayout = Literal["ios", "android", "legacy"]
+# "early": the 2016–2018 layout, whose weight and distance columns are headed by their unit.
+StrongLayout = Literal["ios", "android", "legacy", "early"]
 
 
 def _columns(header_line: str) -> list[str]:
@@ -75,20 +77,44 @@ class GeneratedExport:
 
 
 class _Writer:
-    """CSV text with the 1-based physical line on which each row starts."""
+    """CSV text with the 1-based physical line on which each row starts.
 
-    def __init__(self, delimiter: str, header: list[str]) -> None:
+    `wrapped`: each physical line wrapped whole in quotes, inner quotes doubled. `unquoted`:
+    rows joined by the delimiter as they are, quoting nothing (as FitNotes writes).
+    """
+
+    def __init__(
+        self, delimiter: str, header: list[str], *, wrapped: bool = False, unquoted: bool = False
+    ) -> None:
         self.buffer = io.StringIO()
-        self._csv = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+        self._row = io.StringIO()
+        self._csv = csv.writer(self._row, delimiter=delimiter, lineterminator="\r\n")
+        self._delimiter = delimiter
+        self._wrapped = wrapped
+        self._unquoted = unquoted
         self.next_line = 1
         self.write(header)
 
     def write(self, row: list[str]) -> int:
         line = self.next_line
-        before = self.buffer.tell()
-        self._csv.writerow(row)
-        self.next_line += self.buffer.getvalue()[before:].count("\n")
+        if self._unquoted:
+            assert not any(c in cell for cell in row for c in '"\r\n'), row
+            text = self._delimiter.join(row) + "\r\n"
+        else:
+            self._row.seek(0)
+            self._row.truncate()
+            self._csv.writerow(row)
+            text = self._row.getvalue()
+        if self._wrapped:
+            text = "".join(_wrap(physical) for physical in re.findall(r"[^\n]*\n|[^\n]+", text))
+        self.buffer.write(text)
+        self.next_line += text.count("\n")
         return line
+
+
+def _wrap(physical_line: str) -> str:
+    body = physical_line.rstrip("\r\n")
+    return '"' + body.replace('"', '""') + '"' + physical_line[len(body) :]
 
 
 def _utc(naive: datetime, timezone: str) -> datetime:
@@ -169,6 +195,27 @@ def _strong_duration(seconds: int, rng: random.Random) -> str:
     )
 
 
+def _early_strong_header(rng: random.Random, unit: Literal["kg", "lb"]) -> list[str]:
+    """A 2016–2018 Strong header: weight and distance headed by their unit, in any order."""
+    weight = "kg" if unit == "kg" else rng.choice(["lbs", "lb"])
+    distance = rng.choice(["km", "m"]) if unit == "kg" else rng.choice(["mi.", "mi", "miles"])
+    rest = ["Exercise Name", "Set Order", weight, "Reps", distance, "Seconds", "Notes"]
+    rest += ["Workout Name", "Workout Notes"]
+    rng.shuffle(rest)
+    return ["Date", *rest]
+
+
+# Metres per distance unit as the old Strong headers and unit columns spell them.
+_METRES = {
+    "m": 1.0,
+    "km": 1000.0,
+    "km.": 1000.0,
+    "mi": 1609.344,
+    "mi.": 1609.344,
+    "miles": 1609.344,
+}
+
+
 def strong_export(
     rng: random.Random,
     layout: StrongLayout,
@@ -178,14 +225,21 @@ def strong_export(
     timezone: str = "UTC",
     twelve_hour: bool = False,
     bom: bool = False,
+    wrapped: bool = False,
 ) -> GeneratedExport:
-    """A Strong export; `unit` is the app's unit (iOS files do not say, legacy rows do)."""
-    header = STRONG_HEADERS[layout]
-    delimiter = "," if layout == "ios" else ";"
+    """A Strong export; `unit` is the app's unit (iOS files do not say, legacy rows do).
+
+    `wrapped`: every physical line wrapped whole in quotes, as some 2016–2018 files are.
+    """
+    header = _early_strong_header(rng, unit) if layout == "early" else STRONG_HEADERS[layout]
+    delimiter = ";" if layout in ("android", "legacy") else ","
     comma = delimiter == ";"
-    writer = _Writer(delimiter, header)
+    writer = _Writer(delimiter, header, wrapped=wrapped)
     expected: list[ImportedSet] = []
     non_set_rows = 0
+    # The early layouts' weight and distance columns: the ones not named by a word.
+    early_weight = next((c for c in header if c in ("kg", "lbs", "lb")), "")
+    early_distance = next((c for c in header if c in _METRES), "")
     for number, start in enumerate(_session_starts(rng, sessions), 1):
         workout = rng.choice(WORKOUT_NAMES)
         duration = rng.randint(20, 100) * 60
@@ -203,15 +257,19 @@ def strong_export(
                 weight_kg = (
                     _lb_to_kg(weight) if (layout != "android" and row_unit == "lb") else weight
                 )
-            # Distances: iOS in km (kg users) or miles; Android in metres; legacy names it.
-            distance_unit = {"ios": "km" if unit == "kg" else "mi", "android": "m", "legacy": "km"}[
-                layout
-            ]
+            # Distances: iOS in km (kg users) or miles; Android in metres; legacy names it on
+            # each row; the early layouts in their header.
+            distance_unit = {
+                "ios": "km" if unit == "kg" else "mi",
+                "android": "m",
+                "legacy": rng.choice(["km", "mi."]),
+                "early": early_distance,
+            }[layout]
             distance_text, distance_m = "0", None
             if s.distance is not None:
-                value = s.distance * 1000 if layout == "android" else s.distance
+                value = s.distance * 1000 if distance_unit == "m" else s.distance
                 distance_text = _number(value, comma)
-                distance_m = round(s.distance * (1609.344 if distance_unit == "mi" else 1000.0), 3)
+                distance_m = round(value * _METRES[distance_unit], 3)
             if s.set_type == "normal":
                 set_numbers[s.exercise] = set_numbers.get(s.exercise, 0) + 1
                 order = str(set_numbers[s.exercise])
@@ -223,6 +281,7 @@ def strong_export(
             reps_text = f"{s.reps}.0" if s.reps is not None else "0"
             rpe_text = "" if s.rpe is None else _number(s.rpe, comma)
             seconds_text = _number(s.seconds or 0, comma)
+            pounds = rng.choice(["lbs", "lbs."])  # Strong's legacy rows write both
             values = {
                 "Workout #": str(number),
                 "Date": _strong_date(start, twelve_hour, rng),
@@ -233,12 +292,14 @@ def strong_export(
                 "Set Order": order,
                 "Weight": weight_text,
                 "Weight (kg)": weight_text,
-                "Weight Unit": {"kg": "kg", "lb": "lbs"}[row_unit] if weight_text else "",
+                early_weight: weight_text,
+                "Weight Unit": {"kg": "kg", "lb": pounds}[row_unit] if weight_text else "",
                 "Reps": reps_text,
                 "RPE": rpe_text,
                 "Distance": distance_text,
                 "Distance (meters)": distance_text,
-                "Distance Unit": "km" if s.distance is not None else "",
+                early_distance: distance_text,
+                "Distance Unit": distance_unit if s.distance is not None else "",
                 "Seconds": seconds_text,
                 "Notes": s.note or "",
                 "Workout Notes": workout_notes,
@@ -257,11 +318,11 @@ def strong_export(
                     set_type=s.set_type,  # type: ignore[arg-type]
                     reps=s.reps,
                     weight_kg=weight_kg,
-                    rpe=s.rpe,
+                    rpe=s.rpe if "RPE" in header else None,
                     duration_s=s.seconds,
                     distance_m=distance_m,
                     notes=s.note,
-                    session_duration_s=duration if layout != "legacy" else None,
+                    session_duration_s=duration if layout in ("ios", "android") else None,
                     session_notes=workout_notes or None,
                 )
             )
@@ -357,16 +418,26 @@ def _hevy_time(moment: datetime, rng: random.Random) -> str:
 
 
 def fitnotes_export(
-    rng: random.Random, *, days: int = 6, old_header: bool = False, timezone: str = "UTC"
+    rng: random.Random,
+    *,
+    days: int = 6,
+    old_header: bool = False,
+    timezone: str = "UTC",
+    unquoted: bool = False,
 ) -> GeneratedExport:
+    """A FitNotes export; `unquoted`: written as FitNotes writes names and comments holding a
+    comma (`Développé Couché, Incliné`), unquoted, so those rows have more fields than the header.
+    """
     header = FITNOTES_OLD_HEADER if old_header else FITNOTES_HEADER
-    writer = _Writer(",", header)
+    writer = _Writer(",", header, unquoted=unquoted)
     expected: list[ImportedSet] = []
     for start in _session_starts(rng, days):
         day: date = start.date()
         performed_at = _utc(datetime.combine(day, time(12)), timezone)
         indexes: dict[str, int] = {}
         for s in _sets_of_session(rng):
+            if unquoted and s.note is not None:  # a comment FitNotes can write unquoted
+                s.note = rng.choice(["felt strong", "easy, fast", "left knee, right hip, ok"])
             unit = "kgs" if old_header else rng.choice(["kgs", "lbs"])
             weight_text = "0.0"
             if s.weight is not None:
@@ -417,6 +488,120 @@ def fitnotes_export(
                 )
             )
     return GeneratedExport(writer.buffer.getvalue().encode(), expected, days, 0, header)
+
+
+FITBOD_HEADER = _columns(
+    "Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,isWarmup,Note,"
+    "multiplier"
+)
+FitbodTimes = Literal["utc", "local", "naive"]
+
+
+def _fitbod_time(moment: datetime, times: FitbodTimes) -> str:
+    """`moment` (aware) as Fitbod writes it: UTC `+0000` as real exports have it, the local
+    time with its offset, or the local wall clock with none."""
+    if times == "utc":
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} +0000"
+    if times == "local":
+        return f"{moment:%Y-%m-%d %H:%M:%S %z}"
+    return f"{moment:%Y-%m-%d %H:%M:%S}"
+
+
+def fitbod_export(
+    rng: random.Random,
+    *,
+    days: int = 6,
+    timezone: str = "UTC",
+    times: FitbodTimes = "utc",
+    newest_first: bool = False,
+    sets_column: bool = False,
+) -> GeneratedExport:
+    """A Fitbod export: a row per set at its own time, some days with a morning and an evening
+    workout; `sets_column`: a `Sets` column, each row standing for that many identical sets.
+
+    Expected sessions follow the rule in `gravl.transfer.fitbod`, computed here from the
+    generated workouts: each workout is one session, keyed by its first set's instant.
+    """
+    header = list(FITBOD_HEADER)
+    if sets_column:
+        header.insert(header.index("Reps"), "Sets")
+    zone = ZoneInfo(timezone)
+    # Workouts as (start, rows); a row is (time, file cells, expected sets without line).
+    workouts: list[list[tuple[datetime, dict[str, str], list[ImportedSet]]]] = []
+    day = date(2024, 10, 20)  # spans the October/March DST changes
+    for _ in range(days):
+        day += timedelta(days=rng.randint(1, 9))
+        hours = (
+            [rng.randint(6, 9), rng.randint(16, 19)] if rng.random() < 0.3 else [rng.randint(6, 19)]
+        )
+        for hour in hours:
+            start = datetime.combine(day, time(hour, rng.randint(0, 59)), zone)
+            workouts.append(_fitbod_workout(rng, start, times, sets_column))
+    rows = [row for workout in workouts for row in workout]
+    if newest_first:
+        rows.reverse()
+    writer = _Writer(",", header)
+    lines = {id(row): writer.write([row[1].get(column, "") for column in header]) for row in rows}
+    expected = []
+    for workout in reversed(workouts) if newest_first else workouts:
+        key = workout[0][0].astimezone(UTC).isoformat()
+        indexes: dict[str, int] = {}
+        for row in workout:
+            for imported in row[2]:
+                index = indexes.get(imported.exercise_name, 0)
+                indexes[imported.exercise_name] = index + 1
+                expected.append(
+                    replace(imported, line=lines[id(row)], session_key=key, set_index=index)
+                )
+    return GeneratedExport(writer.buffer.getvalue().encode(), expected, len(workouts), 0, header)
+
+
+def _fitbod_workout(
+    rng: random.Random, start: datetime, times: FitbodTimes, sets_column: bool
+) -> list[tuple[datetime, dict[str, str], list[ImportedSet]]]:
+    rows = []
+    moment = start
+    for s in _sets_of_session(rng):
+        moment += timedelta(minutes=rng.randint(1, 4), seconds=rng.randint(0, 59))
+        weight_text, weight_kg, notes = "0.0", None, s.note
+        if s.weight is not None:
+            weight_text, weight_kg = f"{s.weight:.1f}", float(s.weight)
+        elif s.kind == "bodyweight" and rng.random() < 0.4:  # an assisted pull-up
+            assistance = rng.choice([10, 15, 22.5])
+            weight_text = f"-{assistance:.1f}"
+            notes = "; ".join(n for n in (f"assisted: {assistance:g} kg", s.note) if n)
+        count = rng.randint(1, 4) if sets_column else 1
+        cells = {
+            "Date": _fitbod_time(moment, times),
+            "Exercise": s.exercise,
+            "Sets": str(count),
+            "Reps": str(s.reps or 0),
+            "Weight(kg)": weight_text,
+            "Duration(s)": str(s.seconds or 0),
+            "Distance(m)": f"{s.distance * 1000:.1f}" if s.distance is not None else "0",
+            "Incline": "0",
+            "Resistance": "0",
+            "isWarmup": "true" if s.set_type == "warmup" else "false",
+            "Note": s.note or "",
+            "multiplier": rng.choice(["1", "1.0", "2"]),
+        }
+        imported = ImportedSet(
+            line=0,
+            session_key="",
+            workout_name=None,
+            performed_at=moment.astimezone(UTC),
+            exercise_name=s.exercise,
+            set_index=0,
+            set_type="warmup" if s.set_type == "warmup" else "normal",
+            reps=s.reps,
+            weight_kg=weight_kg,
+            rpe=None,
+            duration_s=s.seconds,
+            distance_m=None if s.distance is None else round(s.distance * 1000, 3),
+            notes=notes,
+        )
+        rows.append((moment, cells, [imported] * count))
+    return rows
 
 
 def write_large_strong_file(path: Path, sets: int) -> None:

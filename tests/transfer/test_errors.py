@@ -7,7 +7,7 @@ import pytest
 
 from gravl.transfer.parsing import MAX_PROBLEMS, ImportFormatError
 from gravl.transfer.readers import parse
-from tests.transfer.generators import fitnotes_export, hevy_export, strong_export
+from tests.transfer.generators import fitbod_export, fitnotes_export, hevy_export, strong_export
 
 
 def problems_of(content: bytes, format: str = "strong") -> ImportFormatError:
@@ -45,6 +45,7 @@ def replace_cell(content: bytes, line: int, column: int, value: str) -> bytes:
         (lambda: hevy_export(random.Random(1)).content, "strong"),
         (lambda: ios_export(), "hevy"),
         (lambda: fitnotes_export(random.Random(1)).content, "hevy"),
+        (lambda: fitbod_export(random.Random(1)).content, "strong"),
     ],
 )
 def test_wrong_format_is_named(export, chosen):
@@ -54,13 +55,69 @@ def test_wrong_format_is_named(export, chosen):
     assert "export" in error.message
 
 
+READABLE = (
+    "Gravl reads the CSV exports of Strong, Hevy, FitNotes and Fitbod, and its own JSON export "
+    "(format gravl)"
+)
+
+
 def test_unknown_format():
     error = problems_of(b"name,when,what\nx,y,z\n")
 
     assert (error.line, error.message) == (
         1,
-        "expected a Strong export; this header is not one we know",
+        f"expected a Strong export; this header is not one we know. {READABLE}",
     )
+
+
+GRAVL_JSON = b'{"format":"gravl","version":1,"exported_at":"2025-01-01T00:00:00Z","logs":[]}'
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (GRAVL_JSON, "this is a Gravl JSON export (choose Gravl as its format to restore it)"),
+        (b'{\n  "format": "gravl",\n  "version": 1\n}\n', "this is a Gravl JSON export"),
+        # A compact export is one line of megabytes: named, not refused for its length.
+        (GRAVL_JSON[:-2] + b'{"notes":"x"},' * 100_000 + b"]}", "this is a Gravl JSON export"),
+        (b'[{"date": "2025-01-01"}]', "this is a JSON file"),
+        (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData [\n',
+            "this is an Apple Health export",
+        ),
+        (b"<html><body>Sign in</body></html>", "this is an XML or HTML file"),
+    ],
+)
+def test_a_document_that_is_no_csv_is_named(content, message):
+    error = problems_of(content, "fitnotes")
+
+    assert error.line == 1
+    assert error.message.startswith(message)
+    assert error.message.endswith(READABLE)
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("### SETTING ##########################################", "a JEFIT export"),
+        ("### WORKOUT SESSIONS ###", "a JEFIT export"),
+        (
+            '"Legs · Day 2 · Week 4 · Push-Pull-Legs";"2026-02-19 4:54 h";"1:02 hr"',
+            "an Alpha Progression export",
+        ),
+        (
+            "date,log_id,exercise,exercise_id,source_type,set_number,set_type,weight_kg,reps,"
+            "rpe,duration_s,distance_m,notes",
+            "Gravl's own CSV export",
+        ),
+    ],
+)
+def test_another_apps_csv_is_named(header, named):
+    error = problems_of((header + "\n1;2;3\n").encode(), "fitnotes")
+
+    assert error.line == 1
+    assert error.message.startswith(f"expected a FitNotes export; this header is {named}")
+    assert error.message.endswith(READABLE)
 
 
 def test_missing_required_column_is_named():

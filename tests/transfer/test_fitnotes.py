@@ -3,11 +3,14 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from fastapi.testclient import TestClient
 
 from gravl.transfer.fitnotes import parse_duration
 from gravl.transfer.parsing import ImportFormatError
 from gravl.transfer.readers import parse
+from tests.conftest import Account
 from tests.transfer.generators import fitnotes_export
+from tests.transfer.test_import_api import expected_logs, stored_logs, upload
 
 HEADER = "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
 
@@ -61,3 +64,81 @@ def test_distance_without_unit_is_an_error():
 )
 def test_durations(text, seconds):
     assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("old_header", [False, True])
+@pytest.mark.parametrize("seed", [2, 3, 4, 5])
+def test_unquoted_commas_are_put_back_where_they_belong(old_header, seed):
+    export = fitnotes_export(random.Random(seed), old_header=old_header, unquoted=True)
+    width = len(export.header)
+    overlong = [line for line in export.content.decode().splitlines() if line.count(",") >= width]
+
+    sets = read(export.content)
+
+    assert overlong  # rows FitNotes wrote with more fields than its header
+    assert sets == export.expected
+
+
+def test_a_comma_in_the_exercise_name():
+    content = (HEADER + "2024-01-02,Row, Seated Cable,Back,60.0,kgs,10,,,,\n").encode()
+
+    [row] = read(content)
+
+    assert (row.exercise_name, row.weight_kg, row.reps, row.notes) == (
+        "Row, Seated Cable",
+        60.0,
+        10,
+        None,
+    )
+
+
+def test_commas_in_the_comment_and_in_both():
+    content = (
+        HEADER
+        + "2024-01-02,Bench,Chest,60.0,kgs,8,,,,felt strong, easy\n"
+        + "2024-01-02,Row, Seated Cable,Back,40.0,kgs,12,,,,slow, controlled, good\n"
+    ).encode()
+
+    bench, row = read(content)
+
+    assert (bench.exercise_name, bench.notes, bench.reps) == ("Bench", "felt strong, easy", 8)
+    assert (row.exercise_name, row.notes) == ("Row, Seated Cable", "slow, controlled, good")
+    assert row.weight_kg == 40.0
+
+
+def test_trailing_padding_is_still_padding():
+    content = (HEADER + "2024-01-02,Bench,Chest,60.0,kgs,8,,,,,,\n").encode()
+
+    [bench] = read(content)
+
+    assert (bench.exercise_name, bench.weight_kg, bench.reps) == ("Bench", 60.0, 8)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "2024-01-02,Row, Seated Cable,Back,sixty,kgs,10,,,,",  # a bad weight besides
+        "2024-01-02,Bench,Chest,60.0,kgs,8,a,b,c,d,e,f,g,h,i,j,k",  # too many to be names
+    ],
+)
+def test_a_row_that_reads_no_way_is_an_error(row):
+    content = (HEADER + "2024-01-02,Bench,Chest,60.0,kgs,8,,,,\n" + row + "\n").encode()
+
+    with pytest.raises(ImportFormatError) as caught:
+        read(content)
+
+    assert (caught.value.line, caught.value.column) == (3, None)
+    assert "the header has 10" in caught.value.message
+    assert "'Exercise' or 'Comment'" in caught.value.message
+
+
+def test_import_api_stores_unquoted_names(client: TestClient, lifter: Account) -> None:
+    export = fitnotes_export(random.Random(6), days=8, unquoted=True)
+    assert "Développé Couché, Incliné" in {s.exercise_name for s in export.expected}
+
+    response = upload(client, lifter, export.content, "fitnotes")
+
+    assert response.status_code == 201, response.text
+    assert response.json()["created_exercises"] == ["Développé Couché, Incliné"]
+    assert response.json()["sets"] == len(export.expected)
+    assert stored_logs(client, lifter) == expected_logs(export)

@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 
 from gravl.transfer.parsing import ImportedSet, ImportFormatError
 from gravl.transfer.readers import parse
-from tests.transfer.generators import fitnotes_export, hevy_export, strong_export
+from tests.transfer.generators import fitbod_export, fitnotes_export, hevy_export, strong_export
 
-FORMATS = ["strong", "hevy", "fitnotes"]
+FORMATS = ["strong", "hevy", "fitnotes", "fitbod"]
 SAMPLES = {
     "strong": strong_export(random.Random(5), "android", sessions=2).content,
     "hevy": hevy_export(random.Random(5), sessions=2, imperial=True).content,
-    "fitnotes": fitnotes_export(random.Random(5), days=2).content,
+    "fitnotes": fitnotes_export(random.Random(5), days=2, unquoted=True).content,
+    "fitbod": fitbod_export(random.Random(5), days=2, sets_column=True).content,
 }
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,13 +1,17 @@
+import csv
 import io
 import random
 from datetime import UTC, datetime
 
 import pytest
+from fastapi.testclient import TestClient
 
 from gravl.transfer.parsing import ImportFormatError
 from gravl.transfer.readers import parse
 from gravl.transfer.strong import parse_date, parse_duration
+from tests.conftest import Account
 from tests.transfer.generators import strong_export
+from tests.transfer.test_import_api import expected_logs, stored_logs, upload
 
 IOS_HEADER = (
     "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
@@ -19,7 +23,7 @@ def read(content: bytes, **options: str) -> list:
     return list(parse(io.BytesIO(content), "strong", **options))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("layout", ["ios", "android", "legacy"])
+@pytest.mark.parametrize("layout", ["ios", "android", "legacy", "early"])
 @pytest.mark.parametrize("unit", ["kg", "lb"])
 @pytest.mark.parametrize("twelve_hour", [False, True])
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -31,6 +35,7 @@ def test_generated_exports_parse_exactly(layout, unit, twelve_hour, seed):
         twelve_hour=twelve_hour,
         timezone="America/New_York",
         bom=seed == 2,
+        wrapped=layout == "early" and seed != 1,
     )
 
     sets = read(export.content, unit=unit, timezone="America/New_York")
@@ -171,3 +176,134 @@ def test_unknown_set_order_is_an_error():
         read(content)
 
     assert (caught.value.line, caught.value.column) == (2, "Set Order")
+
+
+LEGACY_HEADER = (
+    "Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;"
+    "Distance Unit;Seconds;Notes;Workout Notes\n"
+)
+
+
+def test_legacy_units_with_a_trailing_period():
+    content = (
+        LEGACY_HEADER
+        + "2019-05-01 07:30:00;Morning;Walk;1;;;;;2;mi.;1500;;\n"
+        + "2019-05-01 07:30:00;Morning;Row;1;;;;;1,5;km.;400;;\n"
+        + "2019-05-01 07:30:00;Morning;Sled Push;1;90;lbs.;1;;20;yds.;;;\n"
+    ).encode()
+
+    walk, row, sled = read(content)
+
+    assert walk.distance_m == pytest.approx(3218.688)
+    assert row.distance_m == 1500.0
+    assert sled.weight_kg == pytest.approx(40.8233, abs=1e-4)
+    assert sled.distance_m == pytest.approx(18.288)
+
+
+def test_legacy_unknown_unit_is_still_an_error():
+    content = (LEGACY_HEADER + "2019-05-01 07:30:00;Morning;Walk;1;;;;;2;leagues;;;\n").encode()
+
+    with pytest.raises(ImportFormatError) as caught:
+        read(content)
+
+    assert (caught.value.line, caught.value.column) == (2, "Distance Unit")
+    assert "leagues" in caught.value.message
+
+
+EARLY_HEADER = "Date,Workout Name,Exercise Name,Set Order,kg,Reps,km,Seconds,Notes,Workout Notes\n"
+
+
+def test_early_layout_reads_the_units_its_headers_are():
+    content = (
+        EARLY_HEADER
+        + "2017-02-03 18:00:00,Legs,Squat,1,102.5,5,0,0,,\n"
+        + "2017-02-03 18:00:00,Legs,Running,1,0,0,3.2,960,,\n"
+    ).encode()
+
+    squat, run = read(content, unit="lb")  # the header says kg; the parameter is ignored
+
+    assert (squat.weight_kg, squat.reps, squat.distance_m) == (102.5, 5, None)
+    assert (run.weight_kg, run.distance_m, run.duration_s) == (None, 3200.0, 960)
+    assert squat.session_duration_s is None
+
+
+@pytest.mark.parametrize(
+    ("weight", "distance", "metres_per_unit"),
+    [("lbs", "mi.", 1609.344), ("lb", "miles", 1609.344), ("lbs", "mi", 1609.344), ("kg", "m", 1)],
+)
+def test_early_layout_in_any_column_order(weight, distance, metres_per_unit):
+    header = f"Workout Name,Reps,{distance},Date,Set Order,Exercise Name,{weight},Seconds,Notes\n"
+    row = "Legs,5,2,2017-02-03 18:00:00,1,Sled Push,135.0,0,\n"
+
+    [sled] = read((header + row).encode(), unit="kg")
+
+    expected_kg = 135.0 if weight == "kg" else pytest.approx(61.235, abs=1e-3)
+    assert (sled.exercise_name, sled.reps, sled.weight_kg) == ("Sled Push", 5, expected_kg)
+    assert sled.distance_m == pytest.approx(2 * metres_per_unit)
+
+
+def test_wrapped_lines_are_unwrapped_with_their_inner_quotes():
+    lines = [
+        EARLY_HEADER.strip(),
+        '2017-02-03 18:00:00,"Legs, heavy",Squat,1,100,5,0,0,"said ""go""",',
+        '2017-02-03 18:00:00,"Legs, heavy",Squat,2,100,5,0,0,,',
+    ]
+    content = "\r\n".join('"' + line.replace('"', '""') + '"' for line in lines) + "\r\n"
+
+    first, second = read(content.encode())
+
+    assert (first.workout_name, first.notes, first.weight_kg) == ("Legs, heavy", 'said "go"', 100)
+    assert (first.line, second.line, second.set_index) == (2, 3, 1)
+
+
+def test_wrapped_file_reports_the_right_line_and_column():
+    export = strong_export(random.Random(4), "early", wrapped=True)
+    lines = export.content.decode().split("\n")
+    bad = next(s.line for s in reversed(export.expected) if "\n" not in (s.notes or ""))
+    [unwrapped] = next(csv.reader([lines[bad - 1].rstrip("\r")]))
+    cells = next(csv.reader([unwrapped]))
+    cells[export.header.index("Reps")] = "many"
+    rewritten = io.StringIO()
+    csv.writer(rewritten, lineterminator="").writerow(cells)
+    lines[bad - 1] = '"' + rewritten.getvalue().replace('"', '""') + '"\r'
+
+    with pytest.raises(ImportFormatError) as caught:
+        read("\n".join(lines).encode())
+
+    assert (caught.value.line, caught.value.column) == (bad, "Reps")
+    assert len(caught.value.problems) == 1
+
+
+def test_a_line_not_wrapped_like_its_header_is_an_error():
+    content = '"' + EARLY_HEADER.strip() + '"\n' + "2017-02-03 18:00:00,Legs,Squat,1,100,5,0,0,,\n"
+
+    with pytest.raises(ImportFormatError) as caught:
+        read(content.encode())
+
+    assert caught.value.line == 2
+    assert "wrapped" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("layout", "unit", "wrapped", "marker"),
+    [
+        ("legacy", "lb", False, b";mi.;"),  # distances in miles, spelled as Strong spells them
+        ("early", "kg", False, b",kg"),
+        ("early", "lb", True, b'"Date,'),  # lines wrapped whole in quotes
+    ],
+)
+def test_import_api_stores_old_layouts(
+    client: TestClient, lifter: Account, layout, unit, wrapped, marker
+) -> None:
+    export = strong_export(random.Random(12), layout, unit=unit, wrapped=wrapped)
+    assert marker in export.content
+
+    # "kg" for every file: these name their unit, and it wins.
+    response = upload(client, lifter, export.content, "strong", unit="kg")
+
+    assert response.status_code == 201, response.text
+    assert (response.json()["sessions"], response.json()["sets"]) == (
+        export.sessions,
+        len(export.expected),
+    )
+    assert stored_logs(client, lifter) == expected_logs(export)
