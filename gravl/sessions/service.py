@@ -65,7 +65,7 @@ GENERATED_TITLE = "Today's session"
 # Rest after a warm-up set: the plates change, no more.
 WARMUP_REST_S = 45
 # Generations to fit warm-ups and work into the session length (each one reads the history).
-SIZING_ROUNDS = 3
+SIZING_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -380,6 +380,8 @@ class Planner:
         )
         length = self.preferences.session_minutes or generate.DEFAULT_MINUTES
         budget = length
+        best: tuple[float, generate.Generated, tuple[PlannedExercise, ...]] | None = None
+        tried: list[tuple[int, float]] = []
         for _ in range(SIZING_ROUNDS):
             made = generate.generate(
                 options,
@@ -394,14 +396,37 @@ class Planner:
             ]
             planned = await self.plan(template)
             over = _minutes(planned) - length
+            if best is None or abs(over) < best[0]:
+                best = (abs(over), made, planned)
             if abs(over) <= generate.LENGTH_TOLERANCE * length or made.minutes < budget * 0.9:
                 break
-            budget = max(10, budget - over)
+            tried.append((budget, over))
+            budget = _next_budget(tried)
+        # The round closest to the lifter's length (the last one may overshoot the other way).
+        assert best is not None
+        _, made, planned = best
         why = {e.exercise_id: e.reasons for e in made.exercises}
         return (
             tuple(replace(p, reasons=(*why.get(p.exercise_id, ()), *p.reasons)) for p in planned),
             made.reasons,
         )
+
+
+def _next_budget(tried: list[tuple[int, float]]) -> int:
+    """The next work budget to try, from (budget, minutes over the length) tried so far.
+
+    Warm-ups make a session's length grow unevenly with its budget, so a plain step
+    (budget − over) can jump across the length and back. Once one budget was too long and one
+    too short, the next lies between the closest of each, where the line through them meets
+    the length.
+    """
+    budget, over = tried[-1]
+    longer = [t for t in tried if t[1] > 0]
+    shorter = [t for t in tried if t[1] < 0]
+    if not longer or not shorter:
+        return max(10, round(budget - over))
+    (high, above), (low, below) = min(longer, key=lambda t: t[1]), max(shorter, key=lambda t: t[1])
+    return round(low + (high - low) * (-below) / (above - below))
 
 
 async def _template(session: AsyncSession, key: WorkoutKey) -> list[tuple[int, Prescription]]:

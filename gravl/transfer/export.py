@@ -23,11 +23,13 @@ from gravl.db import Database, utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, Workout, WorkoutSwap
+from gravl.transfer.models import ImportFingerprint
 from gravl.transfer.schemas import (
     GRAVL_FORMAT_VERSION,
     ExportedCheckIn,
     ExportedCustomWorkout,
     ExportedExercise,
+    ExportedFingerprint,
     ExportedLog,
     ExportedSet,
     ExportedSwap,
@@ -107,6 +109,20 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
             .order_by(WorkoutLog.performed_at, WorkoutLog.id)
         )
     ).all()
+    prints: dict[int, list[ExportedFingerprint]] = {}
+    for row in await session.scalars(
+        select(ImportFingerprint)
+        .where(
+            ImportFingerprint.user_id == user.id,
+            or_(ImportFingerprint.origin.is_(None), ImportFingerprint.origin != "gravl"),
+        )
+        .order_by(
+            ImportFingerprint.log_id, ImportFingerprint.position, ImportFingerprint.fingerprint
+        )
+    ):
+        prints.setdefault(row.log_id, []).append(
+            ExportedFingerprint(fingerprint=row.fingerprint, slot=row.slot, position=row.position)
+        )
     swaps = (
         await session.scalars(
             select(WorkoutSwap)
@@ -203,6 +219,7 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
                     )
                     for s in log.sets
                 ],
+                fingerprints=prints.get(log.id, []),
             )
             for log in logs
         ],

@@ -53,6 +53,13 @@ class ImportFingerprint(Base):
     )
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
     log_id: Mapped[int] = mapped_column(ForeignKey("workout_logs.id", ondelete="CASCADE"))
+    # The set's place in its workout (identity.py) and its position in the log: a newer
+    # export's set in the same place with other reps or weight replaces it. Null for
+    # fingerprints stored before 0014 and for Gravl restores.
+    slot: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[int | None] = mapped_column(Integer)
+    # "app" (another app's export: travels in the Gravl JSON export) or "gravl" (a restore).
+    origin: Mapped[str | None] = mapped_column(String(8))
 
 
 class ExerciseSource(Base):

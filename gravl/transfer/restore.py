@@ -29,12 +29,13 @@ from gravl.errors import validation_details as field_details
 from gravl.history.sets import SetType
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
-from gravl.transfer import exercises
+from gravl.transfer import exercises, identity
 from gravl.transfer.models import Import
 from gravl.transfer.schemas import (
     ExerciseRef,
     ExportedCustomWorkout,
     ExportedExercise,
+    ExportedFingerprint,
     ExportedLog,
     ExportedSet,
     GravlExport,
@@ -46,7 +47,6 @@ from gravl.transfer.service import (
     PlannedLog,
     SetRow,
     existing_fingerprints,
-    unique_fingerprints,
     write,
 )
 from gravl.validation import nul_path
@@ -217,8 +217,9 @@ async def restore(
         for e in await session.scalars(select(Exercise).where(Exercise.owner_id == user.id))
     }
     to_create = [e for e in doc.custom_exercises if e.name.casefold() not in mine]
-    all_prints = unique_fingerprints(p for log in doc.logs for p in log_fingerprints(plan, log))
-    present = await existing_fingerprints(session, user, all_prints)
+    all_prints = identity.numbered(p for log in doc.logs for p in log_fingerprints(plan, log))
+    carried = [c.fingerprint for log in doc.logs for c in log.fingerprints]
+    present = await existing_fingerprints(session, user, [*all_prints, *carried])
     prints = iter(all_prints)
     new_logs: list[tuple[ExportedLog, list[SetRow]]] = []
     for log in doc.logs:
@@ -235,7 +236,7 @@ async def restore(
         sessions=len({log.performed_at for log in doc.logs}),
         logs=len(new_logs),
         sets=sum(len(log.sets) for log in doc.logs),
-        duplicates_skipped=len(present),
+        duplicates_skipped=len(present.intersection(all_prints)),
         unknown_exercises=[],
         created_exercises=[e.name for e in to_create],
         skipped=[],
@@ -283,6 +284,8 @@ async def restore(
             swapped_from_id=workouts[log.swapped_from_slug] if log.swapped_from_slug else None,
             created_at=log.created_at,
             updated_at=log.updated_at,
+            # Another app's identities of these sets: its next export adds nothing twice here.
+            carried=_not_yet(log.fingerprints, present),
         )
         for log, rows in new_logs
     ]
@@ -297,6 +300,16 @@ async def restore(
         extra_muscles=checkin_muscles,
     )
     return report
+
+
+def _not_yet(carried: list[ExportedFingerprint], present: set[str]) -> list[ExportedFingerprint]:
+    """The carried fingerprints not stored yet; each is then taken (a document may repeat one)."""
+    fresh = []
+    for c in carried:
+        if c.fingerprint not in present:
+            present.add(c.fingerprint)
+            fresh.append(c)
+    return fresh
 
 
 async def _create_exercise(

@@ -33,6 +33,15 @@ class SkippedOut(BaseModel):
 UnitSource = Literal["file", "request", "profile"]
 
 
+class RenamedOut(BaseModel):
+    """Sets the file names ``to_name`` that are stored under ``from_name``: the same sets
+    (same time, place, weight and reps), which the app has since renamed."""
+
+    from_name: str
+    to_name: str
+    sets: int
+
+
 class ImportReportOut(BaseModel):
     format: ImportFormat
     dry_run: bool
@@ -43,6 +52,11 @@ class ImportReportOut(BaseModel):
     unknown_exercises: list[str]
     created_exercises: list[str]
     skipped: list[SkippedOut]
+    # Sets the app changed since an earlier import (same place, other reps or weight): the
+    # stored version was replaced by the file's.
+    updated_sets: int = 0
+    # Stored sets the file holds under a new name (the rename is offered, not made).
+    renamed: list[RenamedOut] = Field(default_factory=list)
     # The weight unit the file was read in, and why: the file names it, the request said, or
     # (a file that names none, with no unit given) the lifter's profile.
     unit: WeightUnit = "kg"
@@ -160,6 +174,15 @@ class ExportedSet(_Strict):
     distance_m: float | None = Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
 
 
+class ExportedFingerprint(_Strict):
+    """How another app's export identified one of this log's sets (identity.py): carried so
+    that, on a new server, the next import of that app's export still knows the set."""
+
+    fingerprint: str = Field(pattern="^[0-9a-f]{64}$")
+    slot: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
+    position: int | None = Field(default=None, ge=1, le=10_000)
+
+
 class ExportedLog(ExerciseRef):
     performed_at: Instant
     source_type: SourceType
@@ -171,6 +194,8 @@ class ExportedLog(ExerciseRef):
     created_at: Instant
     updated_at: Instant
     sets: list[ExportedSet] = Field(min_length=1)
+    # Absent in documents exported before import fingerprints travelled (still version 1).
+    fingerprints: list[ExportedFingerprint] = Field(default_factory=list, max_length=10_000)
 
 
 class ExportedSwap(_Strict):

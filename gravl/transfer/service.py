@@ -15,22 +15,24 @@ from datetime import datetime
 from typing import IO, Any
 
 import anyio
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
 from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.models import Exercise
 from gravl.db import utcnow
 from gravl.errors import PayloadTooLarge, ValidationFailed
 from gravl.history.models import LogSet, SourceType, WorkoutLog
 from gravl.history.sets import SetType
 from gravl.recovery import service as recovery
 from gravl.stats.e1rm import summarise_sets
-from gravl.transfer import exercises, imports, units
+from gravl.transfer import exercises, identity, imports, units
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
 from gravl.transfer.readers import parse
-from gravl.transfer.schemas import ImportReportOut, SkippedOut
+from gravl.transfer.schemas import ExportedFingerprint, ImportReportOut, RenamedOut, SkippedOut
 
 # Logs per INSERT batch: far under both databases' parameter limits.
 _BATCH = 500
@@ -87,6 +89,8 @@ class SetRow:
     duration_s: int | None
     distance_m: float | None
     fingerprint: str
+    # The set's place in its workout (identity.py); None for a Gravl restore's own identities.
+    slot: str | None = None
 
 
 @dataclass
@@ -104,6 +108,8 @@ class PlannedLog:
     swapped_from_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Another app's fingerprints of this log's sets, carried by a Gravl JSON document.
+    carried: list[ExportedFingerprint] = field(default_factory=list)
 
 
 def as_stored(item: ImportedSet) -> tuple[SetType, int | None] | None:
@@ -135,23 +141,6 @@ def skipped_rows(lines: Sequence[int]) -> list[SkippedOut]:
     return [*head, SkippedOut(line=first, message=f"line {first} and {more} more: {EMPTY_ROW}")]
 
 
-def unique_fingerprints(fingerprints: Iterable[str]) -> list[str]:
-    """Keep fingerprints distinct within one file: a repeat gets its occurrence number.
-
-    Two sets of a file can look alike (same exercise, time, position, reps and weight under
-    two workout names); both are real, and the same file read again numbers them alike.
-    """
-    seen: dict[str, int] = {}
-    unique = []
-    for fingerprint in fingerprints:
-        count = seen.get(fingerprint, 0)
-        seen[fingerprint] = count + 1
-        if count:
-            fingerprint = hashlib.sha256(f"{fingerprint}#{count}".encode()).hexdigest()
-        unique.append(fingerprint)
-    return unique
-
-
 async def existing_fingerprints(
     session: AsyncSession, user: Lifter, fingerprints: Sequence[str]
 ) -> set[str]:
@@ -165,6 +154,26 @@ async def existing_fingerprints(
         select(ImportFingerprint.fingerprint).where(ImportFingerprint.user_id == user.id)
     )
     return set(stored).intersection(fingerprints)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPrint:
+    log_id: int
+    slot: str | None
+    position: int | None
+
+
+async def stored_prints(session: AsyncSession, user: Lifter) -> dict[str, StoredPrint]:
+    """Every fingerprint the lifter's imports stored, in one range scan of the primary key."""
+    rows = await session.execute(
+        select(
+            ImportFingerprint.fingerprint,
+            ImportFingerprint.log_id,
+            ImportFingerprint.slot,
+            ImportFingerprint.position,
+        ).where(ImportFingerprint.user_id == user.id)
+    )
+    return {fp: StoredPrint(log_id, slot, position) for fp, log_id, slot, position in rows}
 
 
 def invalid_file(exc: ImportFormatError) -> ValidationFailed:
@@ -218,32 +227,50 @@ async def import_history(
         # Undone before names are matched: an exercise only the replaced import used is gone.
         for import_id in replaced:
             await imports.undo(session=session, user=user, import_id=import_id)
-    # Over every row, as before rows of nothing were skipped: a set keeps its fingerprint,
-    # so what an earlier import stored is a duplicate now.
-    fingerprints = unique_fingerprints(item.fingerprint() for item in imported)
-    stored = [as_stored(item) for item in imported]
-    empty = [item.line for item, kept in zip(imported, stored, strict=True) if kept is None]
+    # Over every row, as before rows of nothing were skipped: a set keeps its identity, so
+    # what an earlier import stored is a duplicate now.
+    kept_rows = [as_stored(item) for item in imported]
+    empty = [item.line for item, kept in zip(imported, kept_rows, strict=True) if kept is None]
     sets = [
-        (item, kept, fingerprint)
-        for item, kept, fingerprint in zip(imported, stored, fingerprints, strict=True)
+        (item, kept, ident)
+        for item, kept, ident in zip(
+            imported, kept_rows, identity.identities(imported), strict=True
+        )
         if kept is not None
     ]
     resolver = await exercises.load_resolver(session, user)
-    matched: dict[str, int | None] = {}
-    for item, _, _ in sets:
-        if item.exercise_name not in matched:
-            matched[item.exercise_name] = resolver.match(item.exercise_name)
+    matched = apart_in_each_workout(
+        [(item.session_key, item.exercise_name) for item, _, _ in sets], resolver.match
+    )
     unknown = [name for name, exercise_id in matched.items() if exercise_id is None]
     to_create = exercises.group_unmatched(unknown)
 
-    present = await existing_fingerprints(session, user, [f for _, _, f in sets])
-    # A dry run of a replacement: what the replaced imports hold will be gone.
-    present -= await imports.fingerprints_of(session, user, replaced)
+    stored = await stored_prints(session, user)
+    for fingerprint in await imports.fingerprints_of(session, user, replaced):
+        stored.pop(fingerprint, None)  # a dry run of a replacement: these will be gone
+    by_slot = {row.slot: row for row in stored.values() if row.slot is not None}
     logs: dict[tuple[str, int | str], PlannedLog] = {}
     # The apps repeat an exercise's note on each of its sets; a log keeps each note once.
     notes: dict[int, list[str]] = {}
-    for item, (set_type, reps), fingerprint in sets:
-        if fingerprint in present:
+    present: list[tuple[ImportedSet, StoredPrint]] = []
+    edits: list[tuple[StoredPrint, SetRow]] = []
+    for item, (set_type, reps), ident in sets:
+        set_row = SetRow(
+            set_type,
+            reps,
+            item.weight_kg,
+            item.rpe,
+            item.duration_s,
+            item.distance_m,
+            ident.content,
+            ident.slot,
+        )
+        same = stored.get(ident.content) or stored.get(ident.legacy)
+        if same is not None:
+            present.append((item, same))
+            continue
+        if (edited := by_slot.get(ident.slot)) is not None:
+            edits.append((edited, set_row))  # the app's newer version of a stored set
             continue
         exercise: int | str = (
             matched[item.exercise_name] or to_create[exercises.name_key(item.exercise_name)]
@@ -251,17 +278,7 @@ async def import_history(
         planned = logs.setdefault(
             (item.session_key, exercise), PlannedLog(exercise, item.performed_at)
         )
-        planned.sets.append(
-            SetRow(
-                set_type,
-                reps,
-                item.weight_kg,
-                item.rpe,
-                item.duration_s,
-                item.distance_m,
-                fingerprint,
-            )
-        )
+        planned.sets.append(set_row)
         if item.notes and item.notes not in notes.setdefault(id(planned), []):
             notes[id(planned)].append(item.notes)
             planned.notes = "\n".join(notes[id(planned)])
@@ -274,6 +291,8 @@ async def import_history(
         logs=len(logs),
         sets=len(sets),
         duplicates_skipped=len(present),
+        updated_sets=len(edits),
+        renamed=await renames(session, user, present, matched),
         unknown_exercises=unknown,
         created_exercises=created,
         skipped=skipped_rows(empty),
@@ -282,15 +301,16 @@ async def import_history(
         warnings=units.warnings(
             [item for item, _, _ in sets], format=format, unit=assumed, source=source
         ),
-        nothing_new=not logs,
+        nothing_new=not logs and not edits,
         replaced_imports=replaced,
     )
-    if dry_run or not logs:
+    if dry_run or report.nothing_new:
         # Nothing new is not an import: no record, nothing to undo (answered 200).
         return report
     record = _record(user, report, filename, reader)
     session.add(record)
     await session.flush()
+    await apply_edits(session, user, edits)
     created_ids: dict[str, int] = {}
     for name in created:
         row = await exercises.create_imported_exercise(
@@ -366,8 +386,26 @@ async def write(
                     }
                 )
                 fingerprint_rows.append(
-                    {"user_id": user.id, "fingerprint": s.fingerprint, "log_id": log_id}
+                    {
+                        "user_id": user.id,
+                        "fingerprint": s.fingerprint,
+                        "log_id": log_id,
+                        "slot": s.slot,
+                        "position": position if s.slot is not None else None,
+                        "origin": "app" if s.slot is not None else "gravl",
+                    }
                 )
+            fingerprint_rows.extend(
+                {
+                    "user_id": user.id,
+                    "fingerprint": c.fingerprint,
+                    "log_id": log_id,
+                    "slot": c.slot,
+                    "position": c.position,
+                    "origin": "app",
+                }
+                for c in planned.carried
+            )
         await session.execute(insert(LogSet), set_rows)
         await session.execute(insert(ImportFingerprint), fingerprint_rows)
     touched = set(extra_muscles)
@@ -403,3 +441,111 @@ def _log_row(
         "created_at": planned.created_at or now,
         "updated_at": planned.updated_at or now,
     }
+
+
+def apart_in_each_workout(
+    names: Sequence[tuple[str, str]], match: Callable[[str], int | None]
+) -> dict[str, int | None]:
+    """Match each name to an exercise, never two names of one workout to the same one.
+
+    Two names in one workout are two exercises in the lifter's app ("Lat Pulldown (Machine)"
+    and "Lat Pulldown (Cable)"), whatever the catalog thinks: the name seen first in the file
+    keeps the match, the later one stays unmatched (it becomes the lifter's own exercise).
+    """
+    matched: dict[str, int | None] = {}
+    for _, name in names:
+        if name not in matched:
+            matched[name] = match(name)
+    workouts: dict[str, dict[int, str]] = {}
+    for session_key, name in names:
+        exercise_id = matched[name]
+        if exercise_id is None:
+            continue
+        owner = workouts.setdefault(session_key, {}).setdefault(exercise_id, name)
+        if owner != name:
+            matched[name] = None
+    return matched
+
+
+async def renames(
+    session: AsyncSession,
+    user: Lifter,
+    present: Sequence[tuple[ImportedSet, StoredPrint]],
+    matched: dict[str, int | None],
+) -> list[RenamedOut]:
+    """Names under which the file holds sets already stored under another exercise."""
+    log_ids = {stored.log_id for _, stored in present}
+    if not log_ids:
+        return []
+    exercise_of: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(log_ids), _BATCH):
+        batch = sorted(log_ids)[start : start + _BATCH]
+        rows = await session.execute(
+            select(WorkoutLog.id, Exercise.id, Exercise.name)
+            .join(Exercise, Exercise.id == WorkoutLog.exercise_id)
+            .where(WorkoutLog.user_id == user.id, WorkoutLog.id.in_(batch))
+        )
+        exercise_of.update({log_id: (e_id, e_name) for log_id, e_id, e_name in rows})
+    counts: dict[tuple[str, str], int] = {}
+    for item, stored in present:
+        found = exercise_of.get(stored.log_id)
+        if found is None:
+            continue
+        exercise_id, exercise_name = found
+        same = matched.get(item.exercise_name) == exercise_id or (
+            exercise_name.casefold() == item.exercise_name.casefold()
+        )
+        if not same:
+            key = (exercise_name, item.exercise_name)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        RenamedOut(from_name=old, to_name=new, sets=count)
+        for (old, new), count in sorted(counts.items())
+    ]
+
+
+async def apply_edits(
+    session: AsyncSession, user: Lifter, edits: Sequence[tuple[StoredPrint, SetRow]]
+) -> None:
+    """Store the app's newer version of sets it changed, in place, and their new identity."""
+    if not edits:
+        return
+    log_ids = set()
+    for stored, row in edits:
+        if stored.position is None:
+            continue
+        await session.execute(
+            update(LogSet)
+            .where(LogSet.log_id == stored.log_id, LogSet.position == stored.position)
+            .values(
+                set_type=row.set_type,
+                reps=row.reps,
+                weight_kg=row.weight_kg,
+                rpe=row.rpe,
+                duration_s=row.duration_s,
+                distance_m=row.distance_m,
+            )
+        )
+        await session.execute(
+            update(ImportFingerprint)
+            .where(ImportFingerprint.user_id == user.id, ImportFingerprint.slot == row.slot)
+            .values(fingerprint=row.fingerprint)
+        )
+        log_ids.add(stored.log_id)
+    logs = await session.scalars(
+        select(WorkoutLog)
+        .where(WorkoutLog.user_id == user.id, WorkoutLog.id.in_(log_ids))
+        .options(selectinload(WorkoutLog.sets))
+        .execution_options(populate_existing=True)
+    )
+    exercise_ids = set()
+    for log in logs:
+        log.volume_kg, log.best_e1rm_kg = summarise_sets(log.sets)
+        log.updated_at = utcnow()
+        exercise_ids.add(log.exercise_id)
+    await session.flush()
+    touched: set[str] = set()
+    for primary, secondary in (await exercise_muscles(session, exercise_ids)).values():
+        touched.update(primary, secondary)
+    if touched:
+        await recovery.history_changed(session=session, user=user, muscles=touched)

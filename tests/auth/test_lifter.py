@@ -66,6 +66,7 @@ def test_every_write_route_is_checked() -> None:
         "DELETE /api/logs/{log_id}",
         "POST /api/recovery/check-ins",
         "POST /api/imports",
+        "DELETE /api/imports/{import_id}",
         "POST /api/sessions",
         "PATCH /api/sessions/{session_id}",
         "DELETE /api/sessions/{session_id}",

@@ -9,7 +9,10 @@ was read in and where that unit came from (the file, the request, or the lifter'
 when it was undone (undoing removes what it added and keeps the record). Custom exercises an
 import created point back at it (``exercises.import_id``, a plain integer like
 ``workout_logs.import_id``), so undoing removes the ones nothing else uses; logs are found by
-their import through a new index.
+their import through a new index. A set's import fingerprint also keeps its ``slot`` (its
+place: the workout's wall-clock time, the exercise's and the set's place in it) and the
+``position`` of the set in its log, so a newer export whose set was edited in the app replaces
+the stored version (gravl/transfer/identity.py).
 """
 
 from __future__ import annotations
@@ -31,11 +34,26 @@ def upgrade() -> None:
     op.add_column("imports", sa.Column("unit_source", sa.String(length=8), nullable=True))
     op.add_column("imports", sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("exercises", sa.Column("import_id", sa.Integer(), nullable=True))
+    op.add_column("import_fingerprints", sa.Column("slot", sa.String(length=64), nullable=True))
+    op.add_column("import_fingerprints", sa.Column("position", sa.Integer(), nullable=True))
+    # Where a fingerprint came from: another app's export ("app", exported with the log so a
+    # later import on another server knows the set) or a Gravl restore ("gravl", not exported).
+    op.add_column("import_fingerprints", sa.Column("origin", sa.String(length=8), nullable=True))
+    op.execute(
+        "UPDATE import_fingerprints SET origin = CASE WHEN EXISTS ("
+        " SELECT 1 FROM workout_logs JOIN imports ON imports.id = workout_logs.import_id"
+        " WHERE workout_logs.id = import_fingerprints.log_id AND imports.format = 'gravl'"
+        ") THEN 'gravl' ELSE 'app' END"
+    )
     op.create_index("ix_workout_logs_user_id_import_id", "workout_logs", ["user_id", "import_id"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_workout_logs_user_id_import_id", table_name="workout_logs")
+    with op.batch_alter_table("import_fingerprints") as batch:
+        batch.drop_column("origin")
+        batch.drop_column("position")
+        batch.drop_column("slot")
     with op.batch_alter_table("exercises", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("import_id")
     with op.batch_alter_table("imports", table_kwargs={"sqlite_autoincrement": True}) as batch:

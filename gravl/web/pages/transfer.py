@@ -14,9 +14,10 @@ from gravl.auth.lifter import Lifter
 from gravl.corridor import SessionDep
 from gravl.db import Database
 from gravl.errors import PayloadTooLarge, RateLimited, ValidationFailed
-from gravl.transfer import export, restore, service
+from gravl.ids import IdPath
+from gravl.transfer import export, imports, restore, service
 from gravl.transfer.quota import ImportQuota
-from gravl.transfer.schemas import ImportReportOut
+from gravl.transfer.schemas import ImportOut, ImportReportOut
 from gravl.web.forms import FormErrors, retry_hint, sentence, undo_unless_kept
 from gravl.web.routing import WebRoute, render
 from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
@@ -27,9 +28,11 @@ FORMAT_CHOICES = (
     ("strong", "Strong (CSV)"),
     ("hevy", "Hevy (CSV)"),
     ("fitnotes", "FitNotes (CSV)"),
+    ("fitbod", "Fitbod (CSV)"),
     ("gravl", "Gravl (JSON export)"),
 )
 UNIT_CHOICES = (("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)"))
+UNIT_SOURCES = {"file": "as the file says", "request": "as you chose", "profile": "your units"}
 # An invalid file's report names at most this many of its problems.
 PROBLEMS_SHOWN = 5
 
@@ -39,8 +42,10 @@ def _page(
     user: Lifter,
     values: dict[str, str],
     *,
+    past: list[ImportOut],
     report: ImportReportOut | None = None,
     errors: FormErrors | None = None,
+    notice: str | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
@@ -51,8 +56,12 @@ def _page(
         "values": values,
         "report": report,
         "errors": errors,
+        "notice": notice,
+        "past": past,
         "format_choices": FORMAT_CHOICES,
-        "unit_choices": UNIT_CHOICES,
+        "format_names": dict(FORMAT_CHOICES),
+        "unit_choices": (("", f"Your units ({user.units})"), *UNIT_CHOICES),
+        "unit_sources": UNIT_SOURCES,
     }
     # htmx swaps just the result, so the chosen file stays chosen for "Import".
     partial = (
@@ -63,9 +72,25 @@ def _page(
 
 
 @router.get("/import")
-async def import_page(request: Request, user: WebLifter) -> Response:
-    """The upload form and the export links."""
-    return _page(request, user, {"format": "strong", "unit": user.units})
+async def import_page(request: Request, session: SessionDep, user: WebLifter) -> Response:
+    """The upload form, the imports made so far (each can be undone) and the export links."""
+    past = await imports.list_imports(session=session, user=user)
+    return _page(request, user, {"format": "strong", "unit": ""}, past=past)
+
+
+@router.post("/imports/{import_id}/undo", dependencies=[CsrfChecked])
+async def undo_import(
+    request: Request, session: SessionDep, user: WritingWebLifter, import_id: IdPath
+) -> Response:
+    """Undo one of the lifter's imports: what it added leaves the history."""
+    undone = await imports.undo(session=session, user=user, import_id=import_id)
+    past = await imports.list_imports(session=session, user=user)
+    name = undone.import_.filename or f"import {import_id}"
+    notice = (
+        f"Undid {name}: {undone.removed_logs} exercise log"
+        f"{'' if undone.removed_logs == 1 else 's'} ({undone.removed_sets} sets) removed."
+    )
+    return _page(request, user, {"format": "strong", "unit": ""}, past=past, notice=notice)
 
 
 def _problems(exc: ValidationFailed) -> str:
@@ -85,7 +110,8 @@ async def import_file(
     form = await request.form()
     values = {
         "format": str(form.get("format") or ""),
-        "unit": str(form.get("unit") or user.units),
+        "unit": str(form.get("unit") or ""),
+        "replace": "on" if form.get("replace") else "",
     }
     confirm = form.get("action") == "confirm"
     upload = form.get("file")
@@ -93,13 +119,14 @@ async def import_file(
     if values["format"] not in dict(FORMAT_CHOICES):
         errors.fields["format"] = "Choose the app the file comes from."
     if values["unit"] not in dict(UNIT_CHOICES):
-        values["unit"] = user.units
+        values["unit"] = ""  # the profile's units
+    past = await imports.list_imports(session=session, user=user)
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors.fields["file"] = (
             "Choose the file again to import it." if confirm else "Choose a file to import."
         )
     if errors:
-        return _page(request, user, values, errors=errors, status_code=422)
+        return _page(request, user, values, past=past, errors=errors, status_code=422)
     assert isinstance(upload, UploadFile)
     quota: ImportQuota = request.app.state.import_quota
     try:
@@ -110,6 +137,7 @@ async def import_file(
             request,
             user,
             values,
+            past=past,
             errors=errors,
             status_code=429,
             headers={"Retry-After": str(exc.retry_after)},
@@ -130,8 +158,9 @@ async def import_file(
                 user=user,
                 stream=upload.file,
                 format=values["format"],  # type: ignore[arg-type]  # checked against the choices
-                unit=values["unit"],  # type: ignore[arg-type]
+                unit=values["unit"] or None,  # type: ignore[arg-type]
                 dry_run=not confirm,
+                replace=bool(values["replace"]),
                 filename=upload.filename,
                 max_bytes=settings.max_upload_bytes,
             )
@@ -139,8 +168,10 @@ async def import_file(
         await undo_unless_kept(session, exc)
         message = _problems(exc) if isinstance(exc, ValidationFailed) else sentence(exc.message)
         errors.fields["file"] = message
-        return _page(request, user, values, errors=errors, status_code=exc.status)
-    return _page(request, user, values, report=report)
+        return _page(request, user, values, past=past, errors=errors, status_code=exc.status)
+    if confirm:
+        past = await imports.list_imports(session=session, user=user)
+    return _page(request, user, values, past=past, report=report)
 
 
 def _download_name(extension: str) -> dict[str, str]:
