@@ -27,6 +27,8 @@ from tests.e2e.live_server import (  # noqa: E402  (needs the repository on sys.
 
 OUT = ROOT / "docs" / "screenshots"
 STRONG_SAMPLE = ROOT / "tests" / "e2e" / "data" / "strong-sample.csv"
+# A pound lifter's Strong file (no unit in it) with names the review step is for.
+STRONG_REVIEW = ROOT / "tests" / "e2e" / "data" / "strong-review.csv"
 # (file stem, path) in tour order; sign-in pages are shot before signing in.
 SIGNED_OUT_PAGES = (("signin", "/signin"), ("signup", "/signup"))
 PAGES = (
@@ -117,7 +119,26 @@ def _tour(page: Page, viewport: str) -> None:
     page.get_by_role("button", name="Preview import").click()
     page.get_by_role("button", name=re.compile("^Import ")).wait_for()
     _shoot(page, "import", None, viewport)
+    _review(page, viewport)
     _shoot(page, "today-session", "/today", viewport, part=".session-plan")
+
+
+def _review(page: Page, viewport: str) -> None:
+    """docs/import.md: a unitless file's preview, the import, its names, then its undo (so
+    the next viewport finds the account as it was)."""
+    page.goto("/import")
+    page.get_by_label("Export file").set_input_files(str(STRONG_REVIEW))
+    page.get_by_role("button", name="Preview import").click()
+    page.get_by_role("button", name=re.compile("^Import ")).wait_for()
+    _shoot(page, "import-unit", None, viewport, part=".import-report")
+    page.get_by_role("button", name=re.compile("^Import ")).click()
+    page.get_by_role("link", name="Check how the exercise names were matched").click()
+    page.wait_for_url(re.compile(r"/imports/names"))
+    _shoot(page, "import-names", None, viewport)
+    page.goto("/import")
+    _shoot(page, "import-undo", None, viewport, part="section[aria-labelledby=past-heading]")
+    page.get_by_role("button", name=re.compile("^Undo the import of strong-review")).first.click()
+    page.wait_for_load_state("networkidle")
 
 
 def main() -> None:

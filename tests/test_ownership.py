@@ -48,6 +48,18 @@ def _import(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"import_id": response.json()["import_id"]}
 
 
+def _imported_name(client: TestClient, owner: Account) -> dict[str, Any]:
+    content = b"Date,Exercise,Weight,Weight Unit,Reps\n2025-01-06,Zz Owned Lift,60,kgs,5\n"
+    response = client.post(
+        "/api/imports",
+        files={"file": ("f.csv", content)},
+        data={"format": "fitnotes"},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"name": "Zz Owned Lift", "exercise_id": _bench(client)}
+
+
 def _builtin_workout(client: TestClient, owner: Account) -> dict[str, Any]:
     return {"workout_id": client.get("/api/workouts", headers=owner.headers).json()[0]["id"]}
 
@@ -340,6 +352,21 @@ ROUTES: list[Route] = [
     Route("GET", "/api/imports", "authenticated"),
     Route("GET", "/api/imports/{import_id}", "owned", setup=_import),
     Route("DELETE", "/api/imports/{import_id}", "owned", setup=_import),
+    Route("GET", "/api/imported-names", "authenticated"),
+    Route(
+        "POST",
+        "/api/imported-names/remap",
+        "owned",  # a stranger has no logs under the owner's imported name: 404
+        setup=_imported_name,
+        body=lambda c, lifter, ids: {"name": ids["name"], "exercise_id": ids["exercise_id"]},
+    ),
+    Route(
+        "PUT",
+        "/api/exercises/{exercise_id}/muscles",
+        "owned",
+        setup=_custom_exercise,
+        body=lambda c, lifter, ids: {"primary_muscles": ["chest"]},
+    ),
     Route("GET", "/api/export", "authenticated"),
 ]
 

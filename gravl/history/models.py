@@ -23,6 +23,7 @@ class TrainingSession(Base):
     __tablename__ = "training_sessions"
     __table_args__ = (
         Index("ix_training_sessions_user_id_date", "user_id", "date"),
+        Index("ix_training_sessions_user_id_import_id", "user_id", "import_id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -38,6 +39,8 @@ class TrainingSession(Base):
     plan: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The import that brought this session from another app (undone with it), else null.
+    import_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class WorkoutLog(Base):
@@ -73,6 +76,8 @@ class WorkoutLog(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     import_id: Mapped[int | None] = mapped_column(Integer)
+    # The exercise's name in the app an import read it from (re-mapping moves its logs).
+    source_name: Mapped[str | None] = mapped_column(String(120))
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("training_sessions.id", ondelete="SET NULL"), index=True
     )

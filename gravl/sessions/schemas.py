@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gravl.history.sets import SetType
 from gravl.ids import Id
+from gravl.sessions.progression import Rule
 from gravl.training.schemas import WorkoutRef
 from gravl.validation import Day, InputModel
 
@@ -41,7 +42,10 @@ class TargetSetOut(BaseModel):
 class PlannedExerciseOut(BaseModel):
     exercise: ExerciseRef
     equipment: str | None
-    rule: Literal["linear", "double", "rpe", "reps", "time"]
+    rule: Rule | None = Field(
+        description="the progression rule of its targets; null in a session an import brought "
+        "(another app's workout: no targets)"
+    )
     group: int | None = Field(default=None, description="exercises sharing a group: a superset")
     warmup_sets: list[WarmupSetOut]
     sets: list[TargetSetOut]

@@ -635,6 +635,8 @@ async def _open_session_id(session: AsyncSession, user: Lifter, on: date) -> int
             TrainingSession.user_id == user.id,
             TrainingSession.date == on,
             TrainingSession.ended_at.is_(None),
+            # An imported workout without a duration has no end, yet it is not under way.
+            TrainingSession.import_id.is_(None),
         )
         .order_by(TrainingSession.id.desc())
         .limit(1)
@@ -770,6 +772,21 @@ async def list_sessions(
             .offset(offset)
         )
     )
+
+
+async def titled(
+    *, session: AsyncSession, user: Lifter, ids: Iterable[int]
+) -> dict[int, TrainingSession]:
+    """The lifter's sessions ``ids`` (the history shows the logs of each under its title)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(
+        select(TrainingSession).where(
+            TrainingSession.user_id == user.id, TrainingSession.id.in_(wanted)
+        )
+    )
+    return {row.id: row for row in rows}
 
 
 async def update(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +29,7 @@ from gravl.transfer.matching import (
     ExerciseMatcher,
     match_tokens,
 )
+from gravl.transfer.models import ImportNameMap
 
 # Words that say how a movement is loaded, not which muscles it works. Unlike matching, a
 # Smith machine here is just a loading: its squat works what the barbell squat works.
@@ -49,6 +51,12 @@ def name_key(name: str) -> frozenset[str] | str:
     return match_tokens(name) or name.casefold()
 
 
+def key_text(name: str) -> str:
+    """A name's key as stored text (ImportNameMap): spellings that match alike share it."""
+    key = name_key(name)
+    return " ".join(sorted(key)) if isinstance(key, frozenset) else key
+
+
 def _telling(core: frozenset[str]) -> bool:
     return len(core) >= 2 and not core <= _GENERIC_WORDS
 
@@ -63,7 +71,10 @@ class Muscles:
 class Resolver:
     """Resolves names against the built-ins and one lifter's custom exercises."""
 
-    def __init__(self, exercises: Sequence[Exercise]) -> None:
+    def __init__(self, exercises: Sequence[Exercise], chosen: dict[str, int] | None = None) -> None:
+        # The lifter's own answers (names they re-mapped), by key_text: they come first.
+        visible = {e.id for e in exercises}
+        self._chosen = {k: i for k, i in (chosen or {}).items() if i in visible}
         self._matcher = ExerciseMatcher(
             CatalogEntry(e.id, e.name, e.aliases or (), e.equipment) for e in exercises
         )
@@ -72,7 +83,11 @@ class Resolver:
         self._slugs = {e.slug for e in exercises}
 
     def match(self, name: str) -> int | None:
-        return self._matcher.match(name) or self._custom_names.get(name.casefold())
+        return (
+            self._chosen.get(key_text(name))
+            or self._matcher.match(name)
+            or self._custom_names.get(name.casefold())
+        )
 
     def infer_muscles(self, name: str) -> Muscles:
         tokens = match_tokens(name)
@@ -106,7 +121,12 @@ async def load_resolver(session: AsyncSession, user: Lifter) -> Resolver:
     exercises = await session.scalars(
         visible_exercises(user).options(selectinload(Exercise.muscles))
     )
-    return Resolver(exercises.all())
+    chosen = await session.execute(
+        select(ImportNameMap.name_key, ImportNameMap.exercise_id).where(
+            ImportNameMap.user_id == user.id
+        )
+    )
+    return Resolver(exercises.all(), dict(chosen.tuples().all()))
 
 
 def group_unmatched(names: Iterable[str]) -> dict[frozenset[str] | str, str]:

@@ -20,20 +20,25 @@ from gravl.auth.lifter import Lifter
 from gravl.catalog.models import Exercise
 from gravl.corridor import unit_of_work
 from gravl.db import Database, utcnow
-from gravl.history.models import WorkoutLog
+from gravl.history.models import TrainingSession, WorkoutLog
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, Workout, WorkoutSwap
 from gravl.transfer.models import ImportFingerprint
 from gravl.transfer.schemas import (
     GRAVL_FORMAT_VERSION,
+    ExerciseRef,
     ExportedCheckIn,
     ExportedCustomWorkout,
     ExportedExercise,
     ExportedFingerprint,
     ExportedLog,
+    ExportedSession,
+    ExportedSessionExercise,
     ExportedSet,
     ExportedSwap,
+    ExportedTargetSet,
     ExportedUser,
+    ExportedWarmupSet,
     ExportedWorkoutExercise,
     GravlExport,
 )
@@ -69,6 +74,38 @@ class _Refs:
             return {"custom_exercise_id": self.custom_ids[exercise_id]}
         return {"exercise_slug": self.builtin_slugs[exercise_id]}
 
+    def planned(self, entry: dict[str, Any]) -> ExportedSessionExercise:
+        """An exercise of a session's plan (gravl.sessions.service.plan_document)."""
+        replaced = entry.get("replaced")
+        return ExportedSessionExercise(
+            **self.exercise(entry["exercise_id"]),
+            name=entry["name"],
+            equipment=entry.get("equipment"),
+            rule=entry.get("rule"),
+            group=entry.get("group"),
+            reasons=list(entry.get("reasons", [])),
+            warmup_sets=[
+                ExportedWarmupSet(
+                    reps=w["reps"],
+                    weight_kg=w["weight_kg"],
+                    plates_per_side=list(w.get("plates_per_side", [])),
+                )
+                for w in entry.get("warmup_sets", [])
+            ],
+            sets=[
+                ExportedTargetSet(
+                    target_reps=s.get("target_reps"),
+                    target_weight_kg=s.get("target_weight_kg"),
+                    target_rpe=s.get("target_rpe"),
+                    target_duration_s=s.get("target_duration_s"),
+                    rest_seconds=s["rest_seconds"],
+                    plates_per_side=list(s.get("plates_per_side", [])),
+                )
+                for s in entry.get("sets", [])
+            ],
+            replaced=None if replaced is None else ExerciseRef(**self.exercise(replaced)),
+        )
+
 
 async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport:
     """Everything needed to rebuild the lifter's account elsewhere."""
@@ -101,6 +138,14 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
     item_ids = {
         item.id: n for n, item in enumerate((i for w in workouts for i in w.exercises), start=1)
     }
+    sessions = (
+        await session.scalars(
+            select(TrainingSession)
+            .where(TrainingSession.user_id == user.id)
+            .order_by(TrainingSession.started_at, TrainingSession.id)
+        )
+    ).all()
+    session_ids = {s.id: n for n, s in enumerate(sessions, start=1)}
     logs = (
         await session.scalars(
             select(WorkoutLog)
@@ -196,6 +241,22 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
             )
             for w in workouts
         ],
+        sessions=[
+            ExportedSession(
+                id=session_ids[s.id],
+                date=s.date,
+                title=s.title,
+                workout_slug=slug(s.workout_id),
+                custom_workout_id=local(workout_ids, s.custom_workout_id),
+                started_at=s.started_at,
+                ended_at=s.ended_at,
+                notes=s.notes,
+                plan=[refs.planned(entry) for entry in s.plan],
+                created_at=s.created_at,
+                updated_at=s.updated_at,
+            )
+            for s in sessions
+        ],
         logs=[
             ExportedLog(
                 **refs.exercise(log.exercise_id),
@@ -220,6 +281,7 @@ async def export_document(*, session: AsyncSession, user: Lifter) -> GravlExport
                     for s in log.sets
                 ],
                 fingerprints=prints.get(log.id, []),
+                session_id=local(session_ids, log.session_id),
             )
             for log in logs
         ],

@@ -144,6 +144,7 @@ class _HevyReader:
             session_duration_s=session_duration_s,
             session_notes=row.text("description") or None,
             wall_clock=parse_wall_clock(row.text("start_time")).isoformat(),
+            superset=row.text("superset_id") or None,
         )
 
 

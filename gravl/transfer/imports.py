@@ -1,9 +1,10 @@
 """Imports as objects the lifter manages: list them, undo one, replace one with a new file.
 
 Undoing an import removes what it added — its logs (their sets and fingerprints go with them),
-the custom exercises it created that nothing else uses — recomputes recovery for the muscles
-those logs loaded, and keeps the import's record, marked undone, so the history of imports
-stays readable. Logs the lifter edited after the import are its logs still and go too.
+the training sessions it filled, the custom exercises it created that nothing else uses —
+recomputes recovery for the muscles those logs loaded, and keeps the import's record, marked
+undone, so the history of imports stays readable. Logs the lifter edited after the import are
+its logs still and go too.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ from collections.abc import Sequence
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from gravl.auth.lifter import Lifter
 from gravl.catalog.cache import exercise_muscles
 from gravl.catalog.models import Exercise
 from gravl.db import utcnow
 from gravl.errors import NotFound
-from gravl.history.models import LogSet, WorkoutLog
+from gravl.history.models import LogSet, TrainingSession, WorkoutLog
 from gravl.recovery import service as recovery
 from gravl.training.models import CustomWorkoutExercise, WorkoutExercise
-from gravl.transfer.models import Import, ImportFingerprint
+from gravl.transfer.models import Import, ImportFingerprint, ImportNameMap
 from gravl.transfer.schemas import ImportOut, UndoneOut
 
 MAX_LISTED = 200
@@ -131,7 +133,15 @@ async def undo(*, session: AsyncSession, user: Lifter, import_id: int) -> Undone
         touched.update(primary, secondary)
     removed_logs = await session.scalar(select(func.count()).select_from(WorkoutLog).where(*mine))
     await session.execute(delete(WorkoutLog).where(*mine))
-    removed_exercises = await _remove_unused_exercises(session, user, record.id)
+    # The sessions it filled; logs the lifter added to one since stay, in no session.
+    await session.execute(
+        delete(TrainingSession).where(
+            TrainingSession.user_id == user.id, TrainingSession.import_id == record.id
+        )
+    )
+    removed_exercises = await remove_unused_exercises(
+        session, user, Exercise.import_id == record.id
+    )
     if touched:
         await recovery.history_changed(session=session, user=user, muscles=touched)
     if record.undone_at is None:
@@ -145,23 +155,44 @@ async def undo(*, session: AsyncSession, user: Lifter, import_id: int) -> Undone
     )
 
 
-async def _remove_unused_exercises(
-    session: AsyncSession, user: Lifter, import_id: int
+async def _planned_exercise_ids(session: AsyncSession, user: Lifter) -> set[int]:
+    """The exercises the lifter's session plans name (a plan is JSON, without keys)."""
+    found: set[int] = set()
+    for plan in await session.scalars(
+        select(TrainingSession.plan).where(TrainingSession.user_id == user.id)
+    ):
+        for entry in plan or ():
+            found.update(i for i in (entry.get("exercise_id"), entry.get("replaced")) if i)
+    return found
+
+
+async def remove_unused_exercises(
+    session: AsyncSession, user: Lifter, which: ColumnElement[bool]
 ) -> list[str]:
-    """Delete the custom exercises this import created that no log or workout uses now."""
-    unused = await session.scalars(
-        select(Exercise)
-        .options(selectinload(Exercise.muscles))
-        .where(
-            Exercise.owner_id == user.id,
-            Exercise.import_id == import_id,
-            ~exists().where(WorkoutLog.exercise_id == Exercise.id),
-            ~exists().where(CustomWorkoutExercise.exercise_id == Exercise.id),
-            ~exists().where(WorkoutExercise.exercise_id == Exercise.id),
+    """Delete the lifter's import-made custom exercises (``which`` of them) that nothing uses
+    now: no log, no workout, no name the lifter mapped to it, no session plan."""
+    unused = (
+        await session.scalars(
+            select(Exercise)
+            .options(selectinload(Exercise.muscles))
+            .where(
+                which,
+                Exercise.owner_id == user.id,
+                Exercise.import_id.is_not(None),
+                ~exists().where(WorkoutLog.exercise_id == Exercise.id),
+                ~exists().where(CustomWorkoutExercise.exercise_id == Exercise.id),
+                ~exists().where(WorkoutExercise.exercise_id == Exercise.id),
+                ~exists().where(ImportNameMap.exercise_id == Exercise.id),
+            )
         )
-    )
+    ).all()
+    if not unused:
+        return []
+    planned = await _planned_exercise_ids(session, user)
     names = []
     for exercise in unused:
+        if exercise.id in planned:
+            continue
         names.append(exercise.name)
         await session.delete(exercise)
     return names

@@ -62,6 +62,21 @@ class ImportFingerprint(Base):
     origin: Mapped[str | None] = mapped_column(String(8))
 
 
+class ImportNameMap(Base):
+    """The exercise a lifter chose for a name another app gives it; later imports use it."""
+
+    __tablename__ = "import_name_maps"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The name's key (exercises.name_key, as text): spellings that key alike map alike.
+    name_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ExerciseSource(Base):
     """Where a catalog exercise came from in an external catalog (free-exercise-db).
 

@@ -84,6 +84,9 @@ class ImportedSet:
     # an offset only when the file wrote one): what identity.py knows a set by.
     # (Not compared: two reads of one set are equal whatever their text said.)
     wall_clock: str | None = field(default=None, compare=False)
+    # The app's superset mark of the row's exercise in its workout (Hevy's `superset_id`):
+    # exercises of one workout sharing it are done as a superset. Not part of the set.
+    superset: str | None = field(default=None, compare=False)
 
     def wall_clock_text(self) -> str:
         return self.wall_clock or self.performed_at.astimezone(UTC).isoformat()

@@ -26,6 +26,7 @@ from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import search_text
 from gravl.errors import ValidationFailed
 from gravl.errors import validation_details as field_details
+from gravl.history.models import TrainingSession
 from gravl.history.sets import SetType
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
@@ -37,6 +38,7 @@ from gravl.transfer.schemas import (
     ExportedExercise,
     ExportedFingerprint,
     ExportedLog,
+    ExportedSessionExercise,
     ExportedSet,
     GravlExport,
     ImportReportOut,
@@ -49,6 +51,7 @@ from gravl.transfer.service import (
     existing_fingerprints,
     write,
 )
+from gravl.transfer.training_sessions import PlannedSession
 from gravl.validation import nul_path
 from gravl.vocabulary import MUSCLE_SLUGS
 
@@ -102,6 +105,7 @@ class _Plan:
         self.custom_exercises = {e.id: e for e in doc.custom_exercises}
         self.custom_workouts = {w.id: w for w in doc.custom_workouts}
         self.workout_items = {i.id: i for w in doc.custom_workouts for i in w.exercises}
+        self.sessions = {s.id: s for s in doc.sessions}
         self.problems: list[dict[str, Any]] = []
 
     def problem(self, where: str, message: str) -> None:
@@ -127,8 +131,21 @@ class _Plan:
         for n, w in enumerate(self.doc.custom_workouts):
             for m, item in enumerate(w.exercises):
                 self.check_ref(f"custom_workouts[{n}].exercises[{m}]", item)
+        for n, training in enumerate(self.doc.sessions):
+            where = f"sessions[{n}]"
+            self.check_workout(where, training.workout_slug)
+            if training.custom_workout_id is not None and (
+                training.custom_workout_id not in self.custom_workouts
+            ):
+                self.problem(where, f"no custom workout {training.custom_workout_id} in the file")
+            for m, planned in enumerate(training.plan):
+                self.check_ref(f"{where}.plan[{m}]", planned)
+                if planned.replaced is not None:
+                    self.check_ref(f"{where}.plan[{m}].replaced", planned.replaced)
         for n, log in enumerate(self.doc.logs):
             where = f"logs[{n}]"
+            if log.session_id is not None and log.session_id not in self.sessions:
+                self.problem(where, f"no session {log.session_id} in the file")
             self.check_ref(where, log)
             self.check_workout(where, log.workout_slug)
             self.check_workout(where, log.swapped_from_slug)
@@ -271,6 +288,7 @@ async def restore(
         return custom_ids[ref.custom_exercise_id or 0]
 
     workout_ids, item_ids = await _restore_workouts(session, user, doc, exercise_id)
+    sessions = await _planned_sessions(session, user, doc, exercise_id, workouts, workout_ids)
     planned = [
         PlannedLog(
             exercise=exercise_id(log),
@@ -286,6 +304,7 @@ async def restore(
             updated_at=log.updated_at,
             # Another app's identities of these sets: its next export adds nothing twice here.
             carried=_not_yet(log.fingerprints, present),
+            session=sessions.get(log.session_id or 0),
         )
         for log, rows in new_logs
     ]
@@ -298,6 +317,7 @@ async def restore(
         exercise_ids={},
         record=record,
         extra_muscles=checkin_muscles,
+        sessions=list(sessions.values()),
     )
     return report
 
@@ -400,6 +420,49 @@ def _new_workout(
         for item in w.exercises
     ]
     return row
+
+
+async def _planned_sessions(
+    session: AsyncSession,
+    user: Lifter,
+    doc: GravlExport,
+    exercise_id: ExerciseIdOf,
+    workouts: dict[str, int],
+    workout_ids: dict[int, int],
+) -> dict[int, PlannedSession]:
+    """The document's sessions by file id; one the account holds already (the same start and
+    creation time) carries its row's id, so only the others are written."""
+    rows = await session.execute(
+        select(TrainingSession.started_at, TrainingSession.created_at, TrainingSession.id).where(
+            TrainingSession.user_id == user.id
+        )
+    )
+    held = {(started, created): session_id for started, created, session_id in rows}
+    return {
+        s.id: PlannedSession(
+            date=s.date,
+            title=s.title,
+            started_at=s.started_at,
+            ended_at=s.ended_at,
+            notes=s.notes,
+            plan=[_plan_entry(item, exercise_id) for item in s.plan],
+            workout_id=workouts[s.workout_slug] if s.workout_slug else None,
+            custom_workout_id=workout_ids.get(s.custom_workout_id or 0),
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+            id=held.get((s.started_at, s.created_at)),
+        )
+        for s in doc.sessions
+    }
+
+
+def _plan_entry(item: ExportedSessionExercise, exercise_id: ExerciseIdOf) -> dict[str, Any]:
+    """An exercise of a session's plan as gravl.sessions keeps it (``plan_document``)."""
+    entry = item.model_dump(exclude={"exercise_slug", "custom_exercise_id", "replaced"})
+    entry["exercise_id"] = exercise_id(item)
+    if item.replaced is not None:
+        entry["replaced"] = exercise_id(item.replaced)
+    return entry
 
 
 async def _restore_swaps(

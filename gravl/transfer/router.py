@@ -10,19 +10,24 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from gravl.auth.dependencies import SettingsDep
 from gravl.auth.lifter import CurrentLifter, WritingLifter
+from gravl.catalog.schemas import ExerciseOut
 from gravl.corridor import CorridorRoute, SessionDep
 from gravl.db import Database
 from gravl.errors import GravlError, PayloadTooLarge, ValidationFailed
-from gravl.ids import IdPath
+from gravl.ids import MAX_ID, IdPath
 from gravl.observability.metrics import IMPORTS
-from gravl.transfer import export, imports, restore, service
+from gravl.transfer import export, imports, names, restore, service
 from gravl.transfer.parsing import WeightUnit
 from gravl.transfer.quota import ImportQuota
 from gravl.transfer.schemas import (
     ExportFormat,
+    ImportedNameOut,
     ImportFormat,
     ImportOut,
     ImportReportOut,
+    MusclesIn,
+    RemapIn,
+    RemapOut,
     UndoneOut,
 )
 
@@ -107,6 +112,35 @@ async def import_history(
 async def list_imports(session: SessionDep, user: CurrentLifter) -> list[ImportOut]:
     """Your imports, newest first, undone ones included (marked by ``undone_at``)."""
     return await imports.list_imports(session=session, user=user)
+
+
+@router.get("/imported-names", response_model=list[ImportedNameOut])
+async def imported_names(
+    session: SessionDep,
+    user: CurrentLifter,
+    import_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[ImportedNameOut]:
+    """The names your imports gave exercises, each with the exercise it landed on (your own
+    exercises without muscles first): the review step. ``import_id``: one import's names."""
+    return await names.imported_names(session=session, user=user, import_id=import_id)
+
+
+@router.post("/imported-names/remap", response_model=RemapOut)
+async def remap_name(data: RemapIn, session: SessionDep, user: WritingLifter) -> RemapOut:
+    """Move every imported log of a name to another exercise; later imports follow."""
+    return await names.remap(session=session, user=user, data=data)
+
+
+@router.put("/exercises/{exercise_id}/muscles", response_model=ExerciseOut)
+async def set_muscles(
+    exercise_id: IdPath, data: MusclesIn, session: SessionDep, user: WritingLifter
+) -> ExerciseOut:
+    """Set the muscles of one of your own exercises; its history counts for them from now on
+    (recovery is recomputed). Built-in exercises: 409."""
+    exercise = await names.set_muscles(
+        session=session, user=user, exercise_id=exercise_id, data=data
+    )
+    return ExerciseOut.model_validate(exercise)
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)

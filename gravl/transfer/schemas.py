@@ -10,14 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gravl.catalog.schemas import Category, Force, Level, Mechanic
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
+from gravl.ids import Id
+from gravl.sessions.progression import Rule
 from gravl.transfer.parsing import MAX_NUMBER, CsvFormat, WeightUnit
-from gravl.validation import Instant
-from gravl.vocabulary import Equipment
+from gravl.validation import InputModel, Instant
+from gravl.vocabulary import MUSCLE_SLUGS, Equipment
 
 # The CSV exports of other apps, and Gravl's own JSON export (restored, not parsed).
 ImportFormat = Literal[CsvFormat, "gravl"]
@@ -70,6 +72,59 @@ class ImportReportOut(BaseModel):
     nothing_new: bool = False
     # Earlier imports of the same format undone by ``replace=true``.
     replaced_imports: list[int] = Field(default_factory=list)
+
+
+class ImportedNameOut(BaseModel):
+    """A name an app gave an exercise, and where its imported logs are (the review step)."""
+
+    name: str
+    exercise_id: int
+    exercise_name: str
+    # The lifter's own exercise (made by an import for a name nothing matched, or by hand).
+    custom: bool
+    # The exercise's muscles; none means its sets never count towards recovery.
+    primary_muscles: list[str]
+    secondary_muscles: list[str]
+    logs: int
+    sets: int
+
+
+class RemapIn(InputModel):
+    """Move every imported log of ``name`` to ``exercise_id``; later imports follow."""
+
+    name: str = Field(min_length=1, max_length=120)
+    exercise_id: Id
+
+
+class MusclesIn(InputModel):
+    """The muscles of one of your own exercises (an imported name nothing matched)."""
+
+    primary_muscles: list[str] = Field(min_length=1, max_length=17)
+    secondary_muscles: list[str] = Field(default_factory=list, max_length=17)
+
+    @field_validator("primary_muscles", "secondary_muscles")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - MUSCLE_SLUGS)
+        if unknown:
+            raise ValueError(f"unknown muscle group(s): {', '.join(unknown)}")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _apart(self) -> MusclesIn:
+        both = set(self.primary_muscles) & set(self.secondary_muscles)
+        if both:
+            raise ValueError(f"both primary and secondary: {', '.join(sorted(both))}")
+        return self
+
+
+class RemapOut(BaseModel):
+    name: str
+    exercise_id: int
+    exercise_name: str
+    moved_logs: int
+    # Custom exercises an import made that nothing uses any more, removed.
+    removed_exercises: list[str]
 
 
 class ImportOut(BaseModel):
@@ -196,6 +251,54 @@ class ExportedLog(ExerciseRef):
     sets: list[ExportedSet] = Field(min_length=1)
     # Absent in documents exported before import fingerprints travelled (still version 1).
     fingerprints: list[ExportedFingerprint] = Field(default_factory=list, max_length=10_000)
+    # The file id of the session the log was done in (absent before sessions travelled).
+    session_id: int | None = None
+
+
+class ExportedWarmupSet(_Strict):
+    reps: int = Field(ge=0, le=MAX_NUMBER)
+    weight_kg: float = Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
+    plates_per_side: list[float]
+
+
+class ExportedTargetSet(_Strict):
+    target_reps: int | None = Field(ge=0, le=MAX_NUMBER)
+    target_weight_kg: float | None = Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
+    target_rpe: float | None = Field(ge=1, le=10)
+    target_duration_s: int | None = Field(default=None, ge=0, le=MAX_NUMBER)
+    rest_seconds: int = Field(ge=0, le=MAX_NUMBER)
+    plates_per_side: list[float] = Field(default_factory=list)
+
+
+class ExportedSessionExercise(ExerciseRef):
+    """An exercise of a session's plan, as gravl.sessions keeps it; an imported workout's
+    exercises have no rule and no targets."""
+
+    name: str = Field(max_length=120)
+    equipment: str | None
+    rule: Rule | None
+    group: int | None
+    reasons: list[str]
+    warmup_sets: list[ExportedWarmupSet]
+    sets: list[ExportedTargetSet]
+    # The exercise this one replaced during the session.
+    replaced: ExerciseRef | None = None
+
+
+class ExportedSession(_Strict):
+    """A training session: started in Gravl, or a workout another app's export brought."""
+
+    id: int
+    date: date
+    title: str = Field(min_length=1, max_length=120)
+    workout_slug: str | None
+    custom_workout_id: int | None
+    started_at: Instant
+    ended_at: Instant | None
+    notes: str | None
+    plan: list[ExportedSessionExercise]
+    created_at: Instant
+    updated_at: Instant
 
 
 class ExportedSwap(_Strict):
@@ -224,6 +327,8 @@ class GravlExport(_Strict):
     user: ExportedUser
     custom_exercises: list[ExportedExercise]
     custom_workouts: list[ExportedCustomWorkout]
+    # Absent in documents exported before sessions travelled (still version 1).
+    sessions: list[ExportedSession] = Field(default_factory=list)
     logs: list[ExportedLog]
     swaps: list[ExportedSwap]
     checkins: list[ExportedCheckIn]

@@ -33,6 +33,7 @@ from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
 from gravl.transfer.readers import parse
 from gravl.transfer.schemas import ExportedFingerprint, ImportReportOut, RenamedOut, SkippedOut
+from gravl.transfer.training_sessions import FileSessions, PlannedSession, insert_sessions
 
 # Logs per INSERT batch: far under both databases' parameter limits.
 _BATCH = 500
@@ -110,6 +111,10 @@ class PlannedLog:
     updated_at: datetime | None = None
     # Another app's fingerprints of this log's sets, carried by a Gravl JSON document.
     carried: list[ExportedFingerprint] = field(default_factory=list)
+    # The app's name for the exercise (a CSV import), kept so the lifter can re-map it later.
+    source_name: str | None = None
+    # The training session the log joins (the file's workout, or a restored session).
+    session: PlannedSession | None = None
 
 
 def as_stored(item: ImportedSet) -> tuple[SetType, int | None] | None:
@@ -250,6 +255,8 @@ async def import_history(
         stored.pop(fingerprint, None)  # a dry run of a replacement: these will be gone
     by_slot = {row.slot: row for row in stored.values() if row.slot is not None}
     logs: dict[tuple[str, int | str], PlannedLog] = {}
+    # Each workout with a new set becomes a session (docs/import.md).
+    workouts = FileSessions(imported, APP_NAMES[format], user.timezone)
     # The apps repeat an exercise's note on each of its sets; a log keeps each note once.
     notes: dict[int, list[str]] = {}
     present: list[tuple[ImportedSet, StoredPrint]] = []
@@ -275,9 +282,15 @@ async def import_history(
         exercise: int | str = (
             matched[item.exercise_name] or to_create[exercises.name_key(item.exercise_name)]
         )
-        planned = logs.setdefault(
-            (item.session_key, exercise), PlannedLog(exercise, item.performed_at)
-        )
+        key = (item.session_key, exercise)
+        if key not in logs:
+            logs[key] = PlannedLog(
+                exercise,
+                item.performed_at,
+                source_name=item.exercise_name[:120],
+                session=workouts.joined(item, exercise),
+            )
+        planned = logs[key]
         planned.sets.append(set_row)
         if item.notes and item.notes not in notes.setdefault(id(planned), []):
             notes[id(planned)].append(item.notes)
@@ -325,6 +338,7 @@ async def import_history(
         logs=list(logs.values()),
         exercise_ids=created_ids,
         record=record,
+        sessions=await workouts.described(session, created_ids),
     )
     report.import_id = record.id
     return report
@@ -356,10 +370,13 @@ async def write(
     exercise_ids: dict[str, int],
     record: Import,
     extra_muscles: Iterable[str] = (),
+    sessions: Sequence[PlannedSession] = (),
 ) -> None:
-    """Insert the planned logs with their sets and fingerprints, then recompute recovery."""
+    """Insert the planned sessions, then the logs (joining them) with their sets and
+    fingerprints, then recompute recovery."""
     session.add(record)
     await session.flush()
+    await insert_sessions(session, user, sessions, record.id)
     now = utcnow()
     for start in range(0, len(logs), _BATCH):
         batch = logs[start : start + _BATCH]
@@ -438,6 +455,8 @@ def _log_row(
         "volume_kg": volume,
         "best_e1rm_kg": best,
         "import_id": import_id,
+        "source_name": planned.source_name,
+        "session_id": planned.session.id if planned.session is not None else None,
         "created_at": planned.created_at or now,
         "updated_at": planned.updated_at or now,
     }

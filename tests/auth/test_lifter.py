@@ -67,6 +67,8 @@ def test_every_write_route_is_checked() -> None:
         "POST /api/recovery/check-ins",
         "POST /api/imports",
         "DELETE /api/imports/{import_id}",
+        "POST /api/imported-names/remap",
+        "PUT /api/exercises/{exercise_id}/muscles",
         "POST /api/sessions",
         "PATCH /api/sessions/{session_id}",
         "DELETE /api/sessions/{session_id}",

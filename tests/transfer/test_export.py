@@ -17,7 +17,8 @@ from tests.transfer.test_import_api import all_logs, upload
 
 
 def _rich_account(client: TestClient, lifter: Account) -> None:
-    """Imported history, a custom exercise and workout, logs under both, a swap, check-ins."""
+    """Imported history, a custom exercise and workout, logs under both, a swap, check-ins,
+    and a session started in Gravl with a set logged and an exercise replaced."""
     export = strong_export(random.Random(7), "ios", sessions=5)
     assert upload(client, lifter, export.content, "strong").status_code == 201
     custom = client.post(
@@ -51,6 +52,7 @@ def _rich_account(client: TestClient, lifter: Account) -> None:
         headers=lifter.headers,
     )
     assert swapped.status_code == 201, swapped.text
+    _gravl_session(client, lifter)
     for muscle, soreness in (("chest", 6), ("quadriceps", 2)):
         response = client.post(
             "/api/recovery/check-ins",
@@ -58,6 +60,28 @@ def _rich_account(client: TestClient, lifter: Account) -> None:
             headers=lifter.headers,
         )
         assert response.status_code == 201
+
+
+def _gravl_session(client: TestClient, lifter: Account) -> None:
+    workouts = client.get("/api/workouts", headers=lifter.headers).json()
+    full_body = next(w["id"] for w in workouts if w["name"] == "Full Body A")
+    started = client.post("/api/sessions", json={"workout_id": full_body}, headers=lifter.headers)
+    assert started.status_code == 201, started.text
+    session_id = started.json()["id"]
+    first = started.json()["exercises"][0]["exercise"]["id"]
+    choice = client.get(f"/api/exercises/{first}/alternatives", headers=lifter.headers).json()[0]
+    replaced = client.post(
+        f"/api/sessions/{session_id}/exercises/0/replace",
+        json={"exercise_id": choice["exercise"]["id"]},
+        headers=lifter.headers,
+    )
+    assert replaced.status_code == 200, replaced.text
+    done = client.put(
+        f"/api/sessions/{session_id}/exercises/1/sets/1",
+        json={"reps": 5, "weight_kg": 20},
+        headers=lifter.headers,
+    )
+    assert done.status_code == 200, done.text
 
 
 def _export(client: TestClient, lifter: Account) -> dict[str, Any]:
@@ -80,6 +104,11 @@ def test_json_export_restores_into_an_empty_account_exactly(
     assert original["user"]["email"] == lifter.email
     assert {len(original[k]) > 0 for k in ("custom_exercises", "custom_workouts", "logs")} == {True}
     assert len(original["swaps"]) == 1 and len(original["checkins"]) == 2
+    # The imported workouts and the session started in Gravl, its plan by slug and file id.
+    started = [s for s in original["sessions"] if s["workout_slug"] is not None]
+    assert len(started) == 1 and len(original["sessions"]) > 1
+    assert started[0]["plan"][0]["replaced"] is not None and started[0]["plan"][0]["sets"]
+    assert any(log["session_id"] == started[0]["id"] for log in original["logs"])
 
     content = json.dumps(original).encode()
     restored = upload(client, other_lifter, content, "gravl")

@@ -19,6 +19,7 @@ PAGES = [
     "/workouts/1",
     "/programs",
     "/import",
+    "/imports/names",
     "/settings",
     "/exercises",
     "/exercises/1",

@@ -80,3 +80,57 @@ def test_another_lifters_import_cannot_be_undone(
     response = web.post(f"/imports/{theirs}/undo", data={"csrf_token": token})
     assert response.status_code == 404
     assert len(_logs(web, other_lifter)) == 4
+
+
+def _odd_import(web: TestClient, lifter: Account) -> int:
+    content = (
+        b"Date,Exercise,Weight,Weight Unit,Reps\n"
+        b"2025-01-06,Zz Odd Hinge,60,kgs,5\n"
+        b"2025-01-06,Squat,100,kgs,5\n"
+    )
+    response = web.post(
+        "/api/imports",
+        files={"file": ("f.csv", content)},
+        data={"format": "fitnotes"},
+        headers=lifter.headers,
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["import_id"])
+
+
+def test_imported_names_can_be_moved_and_given_muscles(web: TestClient, lifter: Account) -> None:
+    import_id = _odd_import(web, lifter)
+    page = unescape(web.get(f"/imports/names?import_id={import_id}").text)
+    assert "Zz Odd Hinge" in page and "No muscles yet" in page
+    assert '<option value="Romanian Deadlift">' in page  # the suggestions
+    token = csrf_from(page)
+    custom = next(
+        n for n in web.get("/api/imported-names", headers=lifter.headers).json() if n["custom"]
+    )
+    saved = web.post(
+        "/imports/names/muscles",
+        data={
+            "csrf_token": token,
+            "exercise_id": str(custom["exercise_id"]),
+            "primary": ["hamstrings"],
+        },
+    )
+    assert saved.status_code == 200 and "now counts for Hamstrings" in unescape(saved.text)
+    none = web.post(
+        "/imports/names/muscles",
+        data={"csrf_token": token, "exercise_id": str(custom["exercise_id"])},
+    )
+    assert none.status_code == 422 and "at least one main muscle" in none.text
+    wrong = web.post(
+        "/imports/names/remap",
+        data={"csrf_token": token, "name": "Zz Odd Hinge", "exercise": "Nope"},
+    )
+    assert wrong.status_code == 422 and "No exercise is called" in unescape(wrong.text)
+    moved = web.post(
+        "/imports/names/remap",
+        data={"csrf_token": token, "name": "Zz Odd Hinge", "exercise": "romanian deadlift"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert "now logs as Romanian Deadlift: 1 log(s) moved" in unescape(moved.text)
+    names = web.get("/api/imported-names", headers=lifter.headers).json()
+    assert {n["name"]: n["exercise_name"] for n in names}["Zz Odd Hinge"] == "Romanian Deadlift"

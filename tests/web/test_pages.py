@@ -20,6 +20,7 @@ PAGES = [
     "/workouts/1",
     "/programs",
     "/import",
+    "/imports/names",
     "/settings",
     "/exercises",
     "/exercises?q=squat",

@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import httpx
@@ -193,6 +194,37 @@ def _import(client: TestClient) -> Post:
     )
 
 
+def _imported(client: TestClient) -> str:
+    """Import a file through the form; the import page that lists it."""
+    _send(client, _import(client))
+    return client.get("/import").text
+
+
+def _undo_import(client: TestClient) -> Post:
+    html = _imported(client)
+    action = re.search(r'action="(/imports/\d+/undo)"', html)
+    assert action, "the import page lists no import to undo"
+    return Post(action.group(1), {"csrf_token": csrf_from(html)}, shows="Undid strong.csv")
+
+
+def _remap_name(client: TestClient) -> Post:
+    _imported(client)
+    html = client.get("/imports/names").text
+    name = re.search(r'name="name" value="([^"]+)"', html)
+    assert name, "the names page lists no imported name"
+    data = {"csrf_token": csrf_from(html), "name": unescape(name.group(1)), "exercise": "Plank"}
+    return Post("/imports/names/remap", data, shows="now logs as Plank")
+
+
+def _name_muscles(client: TestClient) -> Post:
+    _imported(client)
+    html = client.get("/imports/names").text
+    exercise = re.search(r'name="exercise_id" value="(\d+)"', html)
+    assert exercise, "the names page offers no exercise of the lifter's own"
+    data = {"csrf_token": csrf_from(html), "exercise_id": exercise.group(1), "primary": ["chest"]}
+    return Post("/imports/names/muscles", data, shows="now counts for Chest")
+
+
 def _log(client: TestClient) -> Post:
     exercise_id, _ = _exercise(client)
     html = client.get("/log", params={"exercise_id": exercise_id}).text
@@ -261,6 +293,9 @@ WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/workouts/custom/build"): _build,
     ("POST", "/workouts/custom/{workout_id}/delete"): _delete_workout,
     ("POST", "/import"): _import,
+    ("POST", "/imports/{import_id}/undo"): _undo_import,
+    ("POST", "/imports/names/remap"): _remap_name,
+    ("POST", "/imports/names/muscles"): _name_muscles,
     ("POST", "/log"): _log,
     ("POST", "/history/{log_id}/edit"): _edit_log,
     ("POST", "/history/{log_id}/delete"): _delete_log,

@@ -46,9 +46,36 @@ def upgrade() -> None:
         ") THEN 'gravl' ELSE 'app' END"
     )
     op.create_index("ix_workout_logs_user_id_import_id", "workout_logs", ["user_id", "import_id"])
+    # The name the app gave a log's exercise, so the lifter can re-map an imported name later
+    # (moving its logs), and the sessions an import filled, undone with it.
+    op.add_column("workout_logs", sa.Column("source_name", sa.String(length=120), nullable=True))
+    op.add_column("training_sessions", sa.Column("import_id", sa.Integer(), nullable=True))
+    op.create_index(
+        "ix_training_sessions_user_id_import_id", "training_sessions", ["user_id", "import_id"]
+    )
+    # A lifter's own answer to "which exercise is this app's name?", used by every later import.
+    op.create_table(
+        "import_name_maps",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name_key", sa.String(length=255), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("exercise_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["exercise_id"], ["exercises.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "name_key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("import_name_maps")
+    op.drop_index("ix_training_sessions_user_id_import_id", table_name="training_sessions")
+    with op.batch_alter_table(
+        "training_sessions", table_kwargs={"sqlite_autoincrement": True}
+    ) as batch:
+        batch.drop_column("import_id")
+    with op.batch_alter_table("workout_logs", table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.drop_column("source_name")
     op.drop_index("ix_workout_logs_user_id_import_id", table_name="workout_logs")
     with op.batch_alter_table("import_fingerprints") as batch:
         batch.drop_column("origin")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated
@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from gravl.corridor import SessionDep
 from gravl.errors import ValidationFailed
-from gravl.history.models import WorkoutLog
+from gravl.history.models import TrainingSession, WorkoutLog
 from gravl.logs import service as logs
+from gravl.sessions import service as sessions
 from gravl.training import custom, swaps
 from gravl.training import service as training
 from gravl.web.routing import WebRoute, render
@@ -27,9 +28,36 @@ SWAPS_SHOWN = 20
 
 
 @dataclass
+class Group:
+    """A day's logs done in one session (``session`` None: logged on their own)."""
+
+    session: TrainingSession | None
+    logs: list[WorkoutLog] = field(default_factory=list)
+
+    @property
+    def duration(self) -> str | None:
+        """How long the session took, when its end is known: "1 h 05 min", "48 min"."""
+        if self.session is None or self.session.ended_at is None:
+            return None
+        minutes = round((self.session.ended_at - self.session.started_at).total_seconds() / 60)
+        hours, minutes = divmod(max(minutes, 0), 60)
+        return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@dataclass
 class Day:
     date: date
     logs: list[WorkoutLog] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+
+    def add(self, log: WorkoutLog, training: TrainingSession | None) -> None:
+        """Take a log, under its session's group (the session's first log places it)."""
+        self.logs.append(log)
+        group = next((g for g in self.groups if g.session is training), None)
+        if group is None:
+            group = Group(training)
+            self.groups.append(group)
+        group.logs.append(log)
 
 
 @dataclass
@@ -42,8 +70,14 @@ class Week:
         return sum(len(d.logs) for d in self.days)
 
 
-def by_week(found: Sequence[WorkoutLog], timezone: str) -> list[Week]:
-    """Newest first, the way the logs come: weeks of days of logs, in the lifter's calendar."""
+def by_week(
+    found: Sequence[WorkoutLog],
+    timezone: str,
+    trainings: Mapping[int, TrainingSession] | None = None,
+) -> list[Week]:
+    """Newest first, the way the logs come: weeks of days of logs, in the lifter's calendar,
+    a day's logs grouped by the session they were done in (``trainings``, by id)."""
+    trainings = trainings or {}
     zone = ZoneInfo(timezone)
     weeks: list[Week] = []
     for log in found:
@@ -54,7 +88,8 @@ def by_week(found: Sequence[WorkoutLog], timezone: str) -> list[Week]:
         week = weeks[-1]
         if not week.days or week.days[-1].date != day:
             week.days.append(Day(day))
-        week.days[-1].logs.append(log)
+        training = trainings.get(log.session_id) if log.session_id is not None else None
+        week.days[-1].add(log, training)
     return weeks
 
 
@@ -88,6 +123,9 @@ async def history(
             limit=LOGS_PER_PAGE,
             cursor=None,
         )
+    trainings = await sessions.titled(
+        session=session, user=user, ids={log.session_id for log in found if log.session_id}
+    )
     trail = list(await swaps.list_swaps(session=session, user=user, start=None, end=None))
     names = {w.id: w.name for w in await training.list_workouts(session=session)}
     custom_names = {
@@ -101,7 +139,7 @@ async def history(
             "user": user,
             "active": "/history",
             "title": "History",
-            "weeks": by_week(found, user.timezone),
+            "weeks": by_week(found, user.timezone, trainings),
             "next_cursor": next_cursor,
             "first_page": not cursor,
             "swaps": trail[:SWAPS_SHOWN],

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from gravl.auth.dependencies import SettingsDep
 from gravl.auth.lifter import Lifter
+from gravl.catalog.models import Exercise
+from gravl.catalog.service import visible_exercises
 from gravl.corridor import SessionDep
 from gravl.db import Database
-from gravl.errors import PayloadTooLarge, RateLimited, ValidationFailed
-from gravl.ids import IdPath
-from gravl.transfer import export, imports, restore, service
+from gravl.errors import NotFound, PayloadTooLarge, RateLimited, ValidationFailed
+from gravl.ids import MAX_ID, IdPath
+from gravl.transfer import export, imports, names, restore, service
 from gravl.transfer.quota import ImportQuota
-from gravl.transfer.schemas import ImportOut, ImportReportOut
+from gravl.transfer.schemas import ImportOut, ImportReportOut, MusclesIn, RemapIn
+from gravl.vocabulary import MUSCLE_GROUPS, MUSCLE_NAMES
 from gravl.web.forms import FormErrors, retry_hint, sentence, undo_unless_kept
 from gravl.web.routing import WebRoute, render
 from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
@@ -172,6 +178,96 @@ async def import_file(
     if confirm:
         past = await imports.list_imports(session=session, user=user)
     return _page(request, user, values, past=past, report=report)
+
+
+async def _names_page(
+    request: Request,
+    session: AsyncSession,
+    user: Lifter,
+    import_id: int | None,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = await names.imported_names(session=session, user=user, import_id=import_id)
+    visible = await session.scalars(
+        visible_exercises(user).with_only_columns(Exercise.name).order_by(Exercise.name)
+    )
+    context = {
+        "user": user,
+        "active": "/import",
+        "title": "Imported exercise names",
+        "names": found,
+        "import_id": import_id,
+        "exercise_names": list(visible),
+        "muscle_choices": [(m.slug, m.name) for m in MUSCLE_GROUPS],
+        "muscle_names": MUSCLE_NAMES,
+        "notice": notice,
+        "error": error,
+    }
+    return render(request, "pages/import_names.html", context, status_code=status_code)
+
+
+@router.get("/imports/names")
+async def imported_names_page(
+    request: Request,
+    session: SessionDep,
+    user: WebLifter,
+    import_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Every name an import gave an exercise, with where it landed: map it elsewhere, or give
+    your own exercise its muscles."""
+    return await _names_page(request, session, user, import_id)
+
+
+def _import_id(form: Any) -> int | None:
+    text = str(form.get("import_id") or "")
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
+@router.post("/imports/names/remap", dependencies=[CsrfChecked])
+async def remap_name(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
+    """Move a name's logs to the exercise typed (its exact name, as the list suggests)."""
+    form = await request.form()
+    name, wanted = str(form.get("name") or ""), " ".join(str(form.get("exercise") or "").split())
+    import_id = _import_id(form)
+    target = await session.scalar(
+        visible_exercises(user).where(func.lower(Exercise.name) == wanted.lower())
+    )
+    if target is None or not name:
+        error = f"No exercise is called “{wanted}”: pick one of the suggested names."
+        return await _names_page(request, session, user, import_id, error=error, status_code=422)
+    try:
+        done = await names.remap(
+            session=session, user=user, data=RemapIn(name=name[:120], exercise_id=target.id)
+        )
+    except NotFound as exc:
+        return await _names_page(
+            request, session, user, import_id, error=sentence(exc.message), status_code=404
+        )
+    notice = f"“{done.name}” now logs as {done.exercise_name}: {done.moved_logs} log(s) moved."
+    return await _names_page(request, session, user, import_id, notice=notice)
+
+
+@router.post("/imports/names/muscles", dependencies=[CsrfChecked])
+async def set_muscles(request: Request, session: SessionDep, user: WritingWebLifter) -> Response:
+    """Give one of your own exercises its muscles."""
+    form = await request.form()
+    import_id = _import_id(form)
+    text = str(form.get("exercise_id") or "")
+    primary = [str(m) for m in form.getlist("primary") if m]
+    secondary = [str(m) for m in form.getlist("secondary") if m and m not in primary]
+    try:
+        data = MusclesIn(primary_muscles=primary, secondary_muscles=secondary)
+    except PydanticValidationError:
+        error = "Choose at least one main muscle."
+        return await _names_page(request, session, user, import_id, error=error, status_code=422)
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise NotFound("exercise not found")
+    exercise = await names.set_muscles(session=session, user=user, exercise_id=int(text), data=data)
+    notice = f"{exercise.name} now counts for {', '.join(MUSCLE_NAMES[m] for m in primary)}."
+    return await _names_page(request, session, user, import_id, notice=notice)
 
 
 def _download_name(extension: str) -> dict[str, str]:
