@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,18 @@ from gravl.transfer.parsing import (
 _SET_TYPES: dict[str, SetType] = {"w": "warmup", "f": "failure", "d": "drop"}
 # Rows Strong writes between sets that are not sets.
 _NOT_SETS = frozenset({"rest timer", "note"})
+_NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class _Note:
+    """A `Note` row: the lifter's note on an exercise of a workout, kept with its log."""
+
+    performed_at: datetime
+    session_key: str
+    exercise_name: str
+    text: str
+
 
 # `2025-03-04 18:05:12`, or 12-hour `2025-03-04 6:05:12 pm` with U+202F or a space before pm.
 _DATE = re.compile(
@@ -149,8 +162,18 @@ class _StrongReader:
             unit = row.value("Distance Unit", unit_parser(DISTANCE_UNITS)) or unit
         return metres(row.value(self._distance_column, self._number), unit)
 
-    def read_row(self, row: Row) -> ImportedSet | None:
-        if row.text("Set Order").lower() in _NOT_SETS:
+    def _note(self, row: Row) -> _Note | None:
+        text, when = row.text("Notes"), self._performed_at(row)
+        if not text or when is None or not row.ok:
+            return None
+        session_key = f"{when[0].isoformat()}|{row.text('Workout Name')}"
+        return _Note(when[0], session_key, row.text("Exercise Name"), text)
+
+    def read_row(self, row: Row) -> ImportedSet | _Note | None:
+        order = row.text("Set Order").lower()
+        if order == _NOTE:
+            return self._note(row)
+        if order in _NOT_SETS:
             return None
         set_type = self._set_type(row)
         when = self._performed_at(row)
@@ -188,6 +211,36 @@ class _StrongReader:
         )
 
 
+def _with_notes(records: Iterator[ImportedSet | _Note]) -> Iterator[ImportedSet]:
+    """Each workout's sets (its rows are together in the file), the text of its `Note` rows
+    added to the notes of the first set of their exercise, so the exercise's log keeps it."""
+    workout: list[ImportedSet] = []
+    notes: dict[str, list[str]] = {}
+
+    def flush() -> Iterator[ImportedSet]:
+        noted: set[str] = set()
+        for item in workout:
+            extra = notes.get(item.exercise_name)
+            if extra and item.exercise_name not in noted:
+                noted.add(item.exercise_name)
+                texts = [t for t in [*(item.notes or "").split("\n"), *extra] if t]
+                item = replace(item, notes="\n".join(dict.fromkeys(texts)))
+            yield item
+        workout.clear()
+        notes.clear()
+
+    key: str | None = None
+    for record in records:
+        if record.session_key != key:
+            yield from flush()
+            key = record.session_key
+        if isinstance(record, _Note):
+            notes.setdefault(record.exercise_name, []).append(record.text)
+        else:
+            workout.append(record)
+    yield from flush()
+
+
 def read_sets(table: CsvTable, *, unit: WeightUnit, zone: ZoneInfo) -> Iterator[ImportedSet]:
     """The sets of a Strong export whose header `table` has read."""
-    return emit_sets(table, _StrongReader(table, unit, zone).read_row)
+    return _with_notes(emit_sets(table, _StrongReader(table, unit, zone).read_row))

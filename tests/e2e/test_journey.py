@@ -151,6 +151,16 @@ def test_a_lifters_journey(page: Page) -> None:
     _check_page(page)
     page.get_by_role("button", name=re.compile(r"^Import \d+ exercise logs")).click()
     expect(report.get_by_role("heading")).to_have_text("Imported")
+    # The review step: where each name landed.
+    page.get_by_role("link", name="Check how the exercise names were matched").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported exercise names")
+    expect(page.locator(".imported-names")).to_contain_text("Barbell Bench Press")
+    _check_page(page)
+    _nav(page, "Import")
+    expect(
+        page.get_by_role("button", name=re.compile("^Undo the import of strong-sample"))
+    ).to_be_visible()
+    _check_page(page)
     _nav(page, "Progress")
     bench = page.locator(".record-group", has=page.get_by_role("link", name="Barbell Bench Press"))
     expect(bench).to_contain_text("Heaviest set")

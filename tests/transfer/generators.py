@@ -329,10 +329,26 @@ def strong_export(
             if rng.random() < 0.3:  # Strong writes these between sets; they are not sets
                 non_set_rows += 1
                 kind = rng.choice(["Rest Timer", "Note"])
+                # A Note row's text is the lifter's note on the exercise: the first set of the
+                # exercise in this workout carries it (and so its log).
+                note = rng.choice(["", "elbow ok", "slow eccentric"]) if kind == "Note" else ""
                 rest = dict(
-                    values, **{"Set Order": kind, "Weight": "0", "Reps": "0", "Seconds": "90"}
+                    values,
+                    **{"Set Order": kind, "Weight": "0", "Reps": "0", "Seconds": "90"},
+                    Notes=note,
                 )
                 writer.write([rest[column] for column in header])
+                if note:
+                    first = next(
+                        i
+                        for i, e in enumerate(expected)
+                        if e.session_key == session_key and e.exercise_name == s.exercise
+                    )
+                    texts = [*(expected[first].notes or "").split("\n"), note]
+                    texts = [t for t in texts if t]
+                    expected[first] = replace(
+                        expected[first], notes="\n".join(dict.fromkeys(texts))
+                    )
     content = writer.buffer.getvalue().encode()
     return GeneratedExport(
         (b"\xef\xbb\xbf" if bom else b"") + content, expected, sessions, non_set_rows, header

@@ -119,6 +119,27 @@ def test_set_orders_and_non_set_rows():
         ("failure", 2, 6),
         ("drop", 3, 7),
     ]
+    # The Note row's text is kept: the exercise's first set carries it, and so its log.
+    assert [s.notes for s in sets] == ["go heavier", None, None, None]
+
+
+def test_note_rows_join_their_exercises_notes_wherever_they_stand():
+    rows = [
+        "2025-03-04 18:05:12,Push,52m,Squat,Note,0,0,0,0,knees out,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,1,60,8,0,0,paused,,",
+        "2025-03-04 18:05:12,Push,52m,Squat,1,100,5,0,0,,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,Note,0,0,0,0,elbows in,,",
+        "2025-03-04 18:05:12,Push,52m,Bench,Note,0,0,0,0,paused,,",
+        "2025-03-06 18:00:00,Legs,40m,Bench,1,60,8,0,0,,,",
+        "2025-03-06 18:00:00,Legs,40m,Deadlift,Note,0,0,0,0,no deadlift today,,",
+    ]
+    sets = read((IOS_HEADER + "\n".join(rows) + "\n").encode())
+
+    assert [(s.exercise_name, s.notes) for s in sets] == [
+        ("Bench", "paused\nelbows in"),
+        ("Squat", "knees out"),
+        ("Bench", None),  # another workout's: its notes are its own
+    ]
 
 
 def test_workouts_are_date_plus_name():
