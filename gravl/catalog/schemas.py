@@ -66,6 +66,14 @@ class ExercisePage(BaseModel):
     offset: int
 
 
+def known_muscles(value: list[str]) -> list[str]:
+    """Muscle group slugs, each once and sorted; an unknown one is a ValueError."""
+    unknown = sorted(set(value) - MUSCLE_SLUGS)
+    if unknown:
+        raise ValueError(f"unknown muscle group(s): {', '.join(unknown)}")
+    return sorted(set(value))
+
+
 class ExerciseIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -93,10 +101,7 @@ class ExerciseIn(InputModel):
     @field_validator("primary_muscles", "secondary_muscles")
     @classmethod
     def _known_muscles(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - MUSCLE_SLUGS)
-        if unknown:
-            raise ValueError(f"unknown muscle group(s): {', '.join(unknown)}")
-        return sorted(set(value))
+        return known_muscles(value)
 
     @field_validator("secondary_muscles")
     @classmethod

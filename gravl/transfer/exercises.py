@@ -126,7 +126,7 @@ async def load_resolver(session: AsyncSession, user: Lifter) -> Resolver:
             ImportNameMap.user_id == user.id
         )
     )
-    return Resolver(exercises.all(), dict(chosen.tuples().all()))
+    return Resolver(exercises.all(), dict(chosen.all()))
 
 
 def group_unmatched(names: Iterable[str]) -> dict[frozenset[str] | str, str]:

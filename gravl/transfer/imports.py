@@ -68,7 +68,7 @@ async def _remaining(
         .where(WorkoutLog.user_id == user.id, WorkoutLog.import_id.in_(import_ids))
         .group_by(WorkoutLog.import_id)
     )
-    return {import_id: count for import_id, count in rows.tuples() if import_id is not None}
+    return {import_id: count for import_id, count in rows if import_id is not None}
 
 
 def _out(record: Import, remaining: int) -> ImportOut:

@@ -46,7 +46,7 @@ async def imported_names(
     )
     if import_id is not None:
         query = query.where(WorkoutLog.import_id == import_id)
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await session.execute(query)).all()
     exercises = {
         e.id: e
         for e in await session.scalars(

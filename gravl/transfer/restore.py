@@ -31,7 +31,6 @@ from gravl.history.sets import SetType
 from gravl.recovery.models import RecoveryCheckIn
 from gravl.training.models import CustomWorkout, CustomWorkoutExercise, Workout, WorkoutSwap
 from gravl.transfer import exercises, identity
-from gravl.transfer.models import Import
 from gravl.transfer.schemas import (
     ExerciseRef,
     ExportedCustomWorkout,
@@ -49,6 +48,7 @@ from gravl.transfer.service import (
     PlannedLog,
     SetRow,
     existing_fingerprints,
+    import_record,
     write,
 )
 from gravl.transfer.training_sessions import PlannedSession
@@ -260,19 +260,7 @@ async def restore(
     )
     if dry_run:
         return report
-    record = Import(
-        user_id=user.id,
-        format="gravl",
-        filename=filename[:255] if filename else None,
-        file_sha256=reader.sha256.hexdigest(),
-        sessions=report.sessions,
-        logs=report.logs,
-        sets=report.sets,
-        duplicates_skipped=report.duplicates_skipped,
-        created_exercises=len(report.created_exercises),
-        unit="kg",
-        unit_source="file",
-    )
+    record = import_record(user, report, filename, reader)  # a document's weights are in kg
     session.add(record)
     await session.flush()
     report.import_id = record.id

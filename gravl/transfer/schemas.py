@@ -12,14 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gravl.catalog.schemas import Category, Force, Level, Mechanic
+from gravl.catalog.schemas import Category, Force, Level, Mechanic, known_muscles
 from gravl.history.models import SourceType
 from gravl.history.sets import SetType
 from gravl.ids import Id
 from gravl.sessions.progression import Rule
 from gravl.transfer.parsing import MAX_NUMBER, CsvFormat, WeightUnit
 from gravl.validation import InputModel, Instant
-from gravl.vocabulary import MUSCLE_SLUGS, Equipment
+from gravl.vocabulary import Equipment
 
 # The CSV exports of other apps, and Gravl's own JSON export (restored, not parsed).
 ImportFormat = Literal[CsvFormat, "gravl"]
@@ -105,10 +105,7 @@ class MusclesIn(InputModel):
     @field_validator("primary_muscles", "secondary_muscles")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - MUSCLE_SLUGS)
-        if unknown:
-            raise ValueError(f"unknown muscle group(s): {', '.join(unknown)}")
-        return sorted(set(value))
+        return known_muscles(value)
 
     @model_validator(mode="after")
     def _apart(self) -> MusclesIn:

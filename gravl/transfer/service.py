@@ -320,7 +320,7 @@ async def import_history(
     if dry_run or report.nothing_new:
         # Nothing new is not an import: no record, nothing to undo (answered 200).
         return report
-    record = _record(user, report, filename, reader)
+    record = import_record(user, report, filename, reader)
     session.add(record)
     await session.flush()
     await apply_edits(session, user, edits)
@@ -344,9 +344,10 @@ async def import_history(
     return report
 
 
-def _record(
+def import_record(
     user: Lifter, report: ImportReportOut, filename: str | None, reader: HashingReader
 ) -> Import:
+    """The record of an import (CSV or Gravl JSON), from its report."""
     return Import(
         user_id=user.id,
         format=report.format,
