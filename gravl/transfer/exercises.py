@@ -79,6 +79,7 @@ class Resolver:
             CatalogEntry(e.id, e.name, e.aliases or (), e.equipment) for e in exercises
         )
         self._custom_names = {e.name.casefold(): e.id for e in exercises if e.owner_id}
+        self._names = {e.id: e.name for e in exercises}
         self._builtins = [e for e in exercises if e.owner_id is None]
         self._slugs = {e.slug for e in exercises}
 
@@ -88,6 +89,10 @@ class Resolver:
             or self._matcher.match(name)
             or self._custom_names.get(name.casefold())
         )
+
+    def name_of(self, exercise_id: int) -> str:
+        """The name of an exercise the lifter sees."""
+        return self._names[exercise_id]
 
     def infer_muscles(self, name: str) -> Muscles:
         tokens = match_tokens(name)

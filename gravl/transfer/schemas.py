@@ -44,6 +44,16 @@ class RenamedOut(BaseModel):
     sets: int
 
 
+class NameMatchOut(BaseModel):
+    """How one name of the file was matched: to an exercise, or to none (it becomes one of
+    the lifter's own exercises: ``created_exercises``)."""
+
+    name: str
+    exercise_id: int | None
+    exercise_name: str | None
+    sets: int
+
+
 class ImportReportOut(BaseModel):
     format: ImportFormat
     dry_run: bool
@@ -59,6 +69,8 @@ class ImportReportOut(BaseModel):
     updated_sets: int = 0
     # Stored sets the file holds under a new name (the rename is offered, not made).
     renamed: list[RenamedOut] = Field(default_factory=list)
+    # Every exercise name of the file (a CSV import) and where its sets land, most sets first.
+    names: list[NameMatchOut] = Field(default_factory=list)
     # The weight unit the file was read in, and why: the file names it, the request said, or
     # (a file that names none, with no unit given) the lifter's profile.
     unit: WeightUnit = "kg"

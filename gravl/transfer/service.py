@@ -32,7 +32,13 @@ from gravl.transfer import exercises, identity, imports, units
 from gravl.transfer.models import Import, ImportFingerprint
 from gravl.transfer.parsing import APP_NAMES, CsvFormat, ImportedSet, ImportFormatError, WeightUnit
 from gravl.transfer.readers import parse
-from gravl.transfer.schemas import ExportedFingerprint, ImportReportOut, RenamedOut, SkippedOut
+from gravl.transfer.schemas import (
+    ExportedFingerprint,
+    ImportReportOut,
+    NameMatchOut,
+    RenamedOut,
+    SkippedOut,
+)
 from gravl.transfer.training_sessions import FileSessions, PlannedSession, insert_sessions
 
 # Logs per INSERT batch: far under both databases' parameter limits.
@@ -306,6 +312,7 @@ async def import_history(
         duplicates_skipped=len(present),
         updated_sets=len(edits),
         renamed=await renames(session, user, present, matched),
+        names=name_matches([item for item, _, _ in sets], matched, resolver),
         unknown_exercises=unknown,
         created_exercises=created,
         skipped=skipped_rows(empty),
@@ -569,3 +576,22 @@ async def apply_edits(
         touched.update(primary, secondary)
     if touched:
         await recovery.history_changed(session=session, user=user, muscles=touched)
+
+
+def name_matches(
+    sets: Sequence[ImportedSet], matched: dict[str, int | None], resolver: exercises.Resolver
+) -> list[NameMatchOut]:
+    """Each name of the file with the exercise it matched (or none) and its number of sets."""
+    counts: dict[str, int] = {}
+    for item in sets:
+        counts[item.exercise_name] = counts.get(item.exercise_name, 0) + 1
+    found = []
+    for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())):
+        exercise_id = matched[name]
+        exercise_name = None if exercise_id is None else resolver.name_of(exercise_id)
+        found.append(
+            NameMatchOut(
+                name=name, exercise_id=exercise_id, exercise_name=exercise_name, sets=count
+            )
+        )
+    return found

@@ -122,6 +122,11 @@ def test_import_matches_the_generated_history(client: TestClient, app: str) -> N
         assert report.pop("import_id") is not None
         assert (report.pop("nothing_new"), report.pop("replaced_imports")) == (False, [])
         assert (report.pop("updated_sets"), report.pop("renamed")) == (0, [])
+        names = {n["name"]: n for n in report.pop("names")}
+        assert set(names) == {s.exercise_name for s in export.expected}
+        assert sum(n["sets"] for n in names.values()) == len(export.expected)
+        for name, n in names.items():
+            assert n["exercise_name"] == (None if name == UNMATCHED else EXPECTED_EXERCISE[name])
         assert report.pop("unit") == unit
         assert report.pop("unit_source") == ("request" if case.startswith("strong-ios") else "file")
         # (The generator's random weights include a 135 kg dumbbell curl: flagged, rightly.)

@@ -37,6 +37,9 @@ def test_the_preview_says_which_unit_the_weights_were_read_in(
     assert "does not say which unit its weights are in; they were read as lb" in preview
     chosen = _import(web, "preview", unit="kg")
     assert "Weights read in</dt><dd>kg (as you chose)" in chosen
+    # How each name of the file was matched.
+    assert "4 matched, 0 new" in chosen
+    assert "Bench Press (Barbell) → Barbell Bench Press" in chosen
 
 
 def test_past_imports_are_listed_and_can_be_undone(web: TestClient, lifter: Account) -> None:
