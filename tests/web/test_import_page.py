@@ -119,6 +119,12 @@ def test_imported_names_can_be_moved_and_given_muscles(web: TestClient, lifter: 
         },
     )
     assert saved.status_code == 200 and "now counts for Hamstrings" in unescape(saved.text)
+    bench = web.get("/api/exercises", params={"q": "barbell bench press"}).json()["items"][0]
+    builtin = web.post(
+        "/imports/names/muscles",
+        data={"csrf_token": token, "exercise_id": str(bench["id"]), "primary": ["neck"]},
+    )
+    assert builtin.status_code == 409 and "Built-in exercises cannot be changed" in builtin.text
     none = web.post(
         "/imports/names/muscles",
         data={"csrf_token": token, "exercise_id": str(custom["exercise_id"])},

@@ -18,7 +18,7 @@ from gravl.catalog.models import Exercise
 from gravl.catalog.service import visible_exercises
 from gravl.corridor import SessionDep
 from gravl.db import Database
-from gravl.errors import NotFound, PayloadTooLarge, RateLimited, ValidationFailed
+from gravl.errors import Conflict, NotFound, PayloadTooLarge, RateLimited, ValidationFailed
 from gravl.ids import MAX_ID, IdPath
 from gravl.transfer import export, imports, names, restore, service
 from gravl.transfer.quota import ImportQuota
@@ -265,7 +265,14 @@ async def set_muscles(request: Request, session: SessionDep, user: WritingWebLif
         return await _names_page(request, session, user, import_id, error=error, status_code=422)
     if not text.isdigit() or not 0 < int(text) <= MAX_ID:
         raise NotFound("exercise not found")
-    exercise = await names.set_muscles(session=session, user=user, exercise_id=int(text), data=data)
+    try:
+        exercise = await names.set_muscles(
+            session=session, user=user, exercise_id=int(text), data=data
+        )
+    except Conflict as exc:  # a built-in exercise: its muscles are the catalog's
+        return await _names_page(
+            request, session, user, import_id, error=sentence(exc.message), status_code=409
+        )
     notice = f"{exercise.name} now counts for {', '.join(MUSCLE_NAMES[m] for m in primary)}."
     return await _names_page(request, session, user, import_id, notice=notice)
 
