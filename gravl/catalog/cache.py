@@ -125,6 +125,13 @@ async def exercise_muscles(
     return result
 
 
+async def muscles_of(session: AsyncSession, exercise_ids: Iterable[int]) -> set[str]:
+    """Every muscle (primary or secondary) these exercises work: what a change to their
+    history makes recovery recompute."""
+    found = await exercise_muscles(session, exercise_ids)
+    return {m for primary, secondary in found.values() for m in (*primary, *secondary)}
+
+
 def loads_of(muscles: Muscles, shoulder_heads: str | None) -> Muscles:
     """An exercise's muscles as the recovery model tracks them: shoulders as the deltoid heads
     the exercise loads (all three when the catalog does not say), in the same role."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from gravl.auth.lifter import Lifter
 from gravl.catalog import cache as catalog_cache
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import muscles_of
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
@@ -382,7 +382,7 @@ async def update_log(
     _summarise(log, log.sets)
     log.updated_at = utcnow()
     await session.flush()
-    touched = await _muscles_of(session, exercise_ids)
+    touched = await muscles_of(session, exercise_ids)
     await recovery.history_changed(session=session, user=user, muscles=touched)
     return await get_log(session=session, user=user, log_id=log_id)
 
@@ -390,12 +390,7 @@ async def update_log(
 async def delete_log(*, session: AsyncSession, user: Lifter, log_id: int) -> None:
     """Remove a log and recompute the muscles it had loaded."""
     log = await get_log(session=session, user=user, log_id=log_id)
-    touched = await _muscles_of(session, {log.exercise_id})
+    touched = await muscles_of(session, {log.exercise_id})
     await session.delete(log)
     await session.flush()
     await recovery.history_changed(session=session, user=user, muscles=touched)
-
-
-async def _muscles_of(session: AsyncSession, exercise_ids: set[int]) -> set[str]:
-    found = await exercise_muscles(session, exercise_ids)
-    return {m for primary, secondary in found.values() for m in (*primary, *secondary)}

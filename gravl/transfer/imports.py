@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from gravl.auth.lifter import Lifter
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import muscles_of
 from gravl.catalog.models import Exercise
 from gravl.db import utcnow
 from gravl.errors import NotFound
@@ -128,9 +128,7 @@ async def undo(*, session: AsyncSession, user: Lifter, import_id: int) -> Undone
     removed_sets = await session.scalar(
         select(func.count()).select_from(LogSet).join(WorkoutLog).where(*mine)
     )
-    touched: set[str] = set()
-    for primary, secondary in (await exercise_muscles(session, exercise_ids)).values():
-        touched.update(primary, secondary)
+    touched = await muscles_of(session, exercise_ids)
     removed_logs = await session.scalar(select(func.count()).select_from(WorkoutLog).where(*mine))
     await session.execute(delete(WorkoutLog).where(*mine))
     # The sessions it filled; logs the lifter added to one since stay, in no session.

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import muscles_of
 from gravl.catalog.delts import stored_heads
 from gravl.catalog.models import Exercise, ExerciseMuscle
 from gravl.catalog.service import get_exercise
@@ -75,13 +75,6 @@ async def imported_names(
     )
 
 
-async def _touched(session: AsyncSession, exercise_ids: set[int]) -> set[str]:
-    touched: set[str] = set()
-    for primary, secondary in (await exercise_muscles(session, exercise_ids)).values():
-        touched.update(primary, secondary)
-    return touched
-
-
 async def remap(*, session: AsyncSession, user: Lifter, data: RemapIn) -> RemapOut:
     """Move every imported log of a name to an exercise; later imports map the name there."""
     target = await get_exercise(session=session, user=user, exercise_id=data.exercise_id)
@@ -89,7 +82,7 @@ async def remap(*, session: AsyncSession, user: Lifter, data: RemapIn) -> RemapO
     previous = set(await session.scalars(select(WorkoutLog.exercise_id).where(*mine).distinct()))
     if not previous:
         raise NotFound(f"no imported logs are named {data.name!r}")
-    touched = await _touched(session, previous | {target.id})
+    touched = await muscles_of(session, previous | {target.id})
     moved = await session.scalar(
         select(func.count())
         .select_from(WorkoutLog)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gravl.auth.lifter import Lifter
-from gravl.catalog.cache import exercise_muscles
+from gravl.catalog.cache import muscles_of
 from gravl.catalog.models import Exercise
 from gravl.db import utcnow
 from gravl.errors import PayloadTooLarge, ValidationFailed
@@ -433,10 +433,8 @@ async def write(
             )
         await session.execute(insert(LogSet), set_rows)
         await session.execute(insert(ImportFingerprint), fingerprint_rows)
-    touched = set(extra_muscles)
     ids_used = {row_exercise(p, exercise_ids) for p in logs}
-    for primary, secondary in (await exercise_muscles(session, ids_used)).values():
-        touched.update(primary, secondary)
+    touched = set(extra_muscles) | await muscles_of(session, ids_used)
     if touched:
         await recovery.history_changed(session=session, user=user, muscles=touched)
 
@@ -505,8 +503,9 @@ async def renames(
     if not log_ids:
         return []
     exercise_of: dict[int, tuple[int, str]] = {}
-    for start in range(0, len(log_ids), _BATCH):
-        batch = sorted(log_ids)[start : start + _BATCH]
+    ordered = sorted(log_ids)
+    for start in range(0, len(ordered), _BATCH):
+        batch = ordered[start : start + _BATCH]
         rows = await session.execute(
             select(WorkoutLog.id, Exercise.id, Exercise.name)
             .join(Exercise, Exercise.id == WorkoutLog.exercise_id)
@@ -571,9 +570,7 @@ async def apply_edits(
         log.updated_at = utcnow()
         exercise_ids.add(log.exercise_id)
     await session.flush()
-    touched: set[str] = set()
-    for primary, secondary in (await exercise_muscles(session, exercise_ids)).values():
-        touched.update(primary, secondary)
+    touched = await muscles_of(session, exercise_ids)
     if touched:
         await recovery.history_changed(session=session, user=user, muscles=touched)
 
