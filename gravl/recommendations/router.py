@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
@@ -34,6 +36,8 @@ router = APIRouter(
 # recovery moves by a fraction of a point a minute, and the reasons speak in hours and days,
 # so an answer a minute old says what a new one would; a write makes a new one at once.
 ANSWERS = Slot[dict[int, bytes]]("smart-workout-answers")
+# A lifter without a program trains the session Gravl builds (gravl.sessions): the plan's answer.
+TODAY_SESSION = "/api/sessions/today"
 
 
 def _ref(workout: object) -> WorkoutRef:
@@ -62,7 +66,7 @@ async def smart_workout(
         recommended = await service.recommend(
             session=work.session, user=lifter, caches=caches, limit=limit, at=at
         )
-        return Response(_render(recommended), media_type="application/json")
+        return Response(_render(recommended, at), media_type="application/json")
     answers = caches.get(ANSWERS, lifter)
     if answers is None:
         answers = {}
@@ -76,7 +80,12 @@ async def smart_workout(
     return Response(body, media_type="application/json")
 
 
-def _plan(recommended: service.Recommended) -> PlanOut:
+def _session_url(at: datetime | None) -> str:
+    """Today's session at the moment the smart workout was asked for."""
+    return TODAY_SESSION + ("" if at is None else "?" + urlencode({"at": at.isoformat()}))
+
+
+def _plan(recommended: service.Recommended, at: datetime | None) -> PlanOut:
     day, workouts = recommended.day, recommended.workouts
     on = recommended.snapshot.computed_at.astimezone(ZoneInfo(recommended.timezone)).date()
     workout = workouts.get(day.workout) if day.workout is not None else None
@@ -90,13 +99,14 @@ def _plan(recommended: service.Recommended) -> PlanOut:
             else None
         ),
         message=service.plan_message(recommended, on),
+        session_url=_session_url(at) if day.state == "no_program" else None,
     )
 
 
-def _render(recommended: service.Recommended) -> bytes:
+def _render(recommended: service.Recommended, at: datetime | None = None) -> bytes:
     snap, ranking = recommended.snapshot, recommended.ranking
     body = SmartWorkoutOut(
-        plan=_plan(recommended),
+        plan=_plan(recommended, at),
         generated_at=snap.computed_at,
         analysis_window_days=DEFAULT_RANKING.analysis_window.days,
         recovery_threshold=DEFAULT_RANKING.recovery_threshold,

@@ -55,6 +55,11 @@ class PlanOut(BaseModel):
     workout: WorkoutRef | None
     next: NextSession | None
     message: str
+    session_url: str | None = Field(
+        default=None,
+        description="no_program: the session Gravl built for this day (GET /api/sessions/today "
+        "at the same moment), which is the plan's answer; the recommendations are alternatives",
+    )
 
 
 class SmartWorkoutOut(BaseModel):

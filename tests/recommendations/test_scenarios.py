@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Account
+from tests.factories import do_session, outside_weekly_ranges
 
 START = date(2026, 8, 3)  # a Monday, months before any clock these tests run by
 WEEKS = 4
@@ -236,10 +237,46 @@ def test_without_a_program_main_sessions_come_before_add_ons(client: TestClient)
     coach = Coach(client, lifter)
     morning = coach.smart(START, time(7), limit=10)
     assert morning["plan"]["state"] == "no_program" and morning["plan"]["workout"] is None
+    assert morning["plan"]["session_url"].startswith("/api/sessions/today?at=2026-08-03T07")
+    now = client.get("/api/recommendations/smart-workout", headers=lifter.headers).json()
+    assert now["plan"]["session_url"] == "/api/sessions/today"
     kinds = [r["workout"]["kind"] for r in morning["recommendations"]]
     assert "library" not in kinds[:3]
     accessory = [k == "library" for k in kinds]
     assert accessory == sorted(accessory)
+
+
+def test_a_lifter_without_a_program_who_always_does_the_first_answer_stays_in_range(
+    client: TestClient,
+) -> None:
+    """No program, four mornings a week (Mon, Tue, Thu, Sat) for six weeks: the plan's answer
+    is the session Gravl builds (``plan.session_url``), and the lifter does it as written.
+    From week 2 on every Sunday night finds each major muscle (the deltoid heads for the
+    shoulders) inside its weekly range of hard sets, never above the maximum."""
+    lifter = Account(client, "always-first@example.com")
+    coach = Coach(client, lifter)
+    weeks = []
+    for offset in range(7 * 6):
+        on = START + timedelta(days=offset)
+        if offset % 7 in (0, 1, 3, 5):
+            morning = coach.smart(on, time(7))
+            plan = morning["plan"]
+            assert plan["state"] == "no_program" and plan["workout"] is None, plan
+            assert morning["recommendations"], "alternatives to the built session"
+            response = client.get(plan["session_url"], headers=lifter.headers)
+            assert response.status_code == 200, response.text
+            session = response.json()
+            assert session["state"] == "no_program" and session["date"] == on.isoformat()
+            assert len(session["exercises"]) >= 3
+            do_session(client, lifter, session, datetime.combine(on, SESSION_AT, UTC))
+            evening = coach.smart(on, time(20))
+            assert evening["plan"]["state"] == "trained_today", evening["plan"]
+            assert evening["plan"]["session_url"] is None
+        if offset % 7 == 6:
+            weeks.append(outside_weekly_ranges(client, lifter, _at(on + timedelta(days=1), time())))
+    assert weeks[1:] == [{}] * 5, weeks
+    # In the first week nothing is ever over the maximum either.
+    assert all(hard <= high for hard, _, high in weeks[0].values()), weeks[0]
 
 
 def test_the_answer_is_for_the_moment_asked(client: TestClient) -> None:

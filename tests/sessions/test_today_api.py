@@ -13,11 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gravl.recommendations.volume import MAJOR_MUSCLES, weekly_range
 from gravl.stats.e1rm import RPE_PERCENT_OF_1RM
-from gravl.vocabulary import HEAD_SLUGS
 from tests.conftest import Account
-from tests.factories import exercise_id
+from tests.factories import do_session, exercise_id, outside_weekly_ranges
 
 START = date(2026, 8, 3)  # a Monday
 SESSION_AT = time(17, 30)
@@ -83,37 +81,9 @@ def _do(
     short: frozenset[int] = frozenset(),
     default_kg: float = 20.0,
 ) -> None:
-    """Log today's session as planned (one rep short on the last set of ``short`` exercises)."""
+    """Log today's session as planned at the session time of ``day``."""
     start = datetime.combine(day, SESSION_AT, UTC)
-    workout = today["workout"]["id"] if today["workout"] else None
-    for n, planned in enumerate(today["exercises"]):
-        sets = []
-        for i, target in enumerate(planned["sets"]):
-            reps = target["target_reps"] or 1
-            if planned["exercise"]["id"] in short and i == len(planned["sets"]) - 1:
-                reps -= 1
-            sets.append(
-                {
-                    "reps": reps,
-                    "weight_kg": target["target_weight_kg"]
-                    if target["target_weight_kg"] is not None
-                    else (
-                        default_kg
-                        if planned["equipment"] not in ("body_only", "bands", None)
-                        else None
-                    ),
-                    "rpe": target["target_rpe"],
-                    "duration_s": target["target_duration_s"],
-                }
-            )
-        _log(
-            client,
-            lifter,
-            planned["exercise"]["id"],
-            start + timedelta(minutes=10 * n),
-            sets,
-            workout,
-        )
+    do_session(client, lifter, today, start, short=short, default_kg=default_kg)
 
 
 def _weights(today: dict[str, Any]) -> dict[str, float | None]:
@@ -277,28 +247,10 @@ def test_generated_sessions_fit_their_length_and_keep_every_major_muscle_in_rang
             lengths.append(today["estimated_minutes"])
             _do(client, lifter, today, day, default_kg=30.0)
         if offset % 7 == 6:  # each Sunday night: the week's hard sets per major muscle
-            weeks.append(_outside_weekly_ranges(client, lifter, day + timedelta(days=1), goal))
+            sunday_night = _at(day + timedelta(days=1), time())
+            weeks.append(outside_weekly_ranges(client, lifter, sunday_night, goal))
     assert all(54 <= n <= 66 for n in lengths), [n for n in lengths if not 54 <= n <= 66]
     assert weeks == [{}] * WEEKS
-
-
-def _outside_weekly_ranges(
-    client: TestClient, lifter: Account, day: date, goal: str
-) -> dict[str, Any]:
-    """The major muscles (the deltoid heads for the shoulders) whose hard sets in the 7 days
-    before ``day`` fall outside their weekly range."""
-    groups = client.get(
-        "/api/recovery/muscle-groups", params={"at": _at(day, time())}, headers=lifter.headers
-    ).json()["muscle_groups"]
-    hard = {m["muscle_group"]: m["sets_last_7_days"] for m in groups}
-    hard |= {h["muscle"]: h["sets_last_7_days"] for m in groups for h in m["heads"]}
-    muscles = sorted(MAJOR_MUSCLES) + list(HEAD_SLUGS)
-    outside = {}
-    for muscle in muscles:
-        weekly = weekly_range(muscle, goal, "intermediate")  # type: ignore[arg-type]
-        if not weekly.minimum <= hard[muscle] <= weekly.maximum:
-            outside[muscle] = (hard[muscle], weekly.minimum, weekly.maximum)
-    return outside
 
 
 def test_a_rest_day_names_the_next_session(client: TestClient, lifter: Account) -> None:
