@@ -24,11 +24,28 @@ Units = Literal["kg", "lb"]
 Experience = Literal["beginner", "intermediate", "advanced"]
 
 
+def known_timezone(value: str | None) -> str | None:
+    """An IANA timezone name, or a ValueError that says it is not one."""
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    # OSError: a name too long to be a file name ("File name too long") is no zone either.
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"unknown IANA timezone {value[:64]!r}") from exc
+    return value
+
+
 class RegisterIn(InputModel):
     email: EmailStr
     # At least 12 characters and not a common one: checked by gravl.auth.passwords.
     password: str = Field(max_length=1024)
     display_name: str | None = Field(default=None, max_length=100)
+    # Where the lifter is, as their device says (the web sign-up fills both in): else kg, UTC.
+    units: Units = "kg"
+    timezone: str = Field(default="UTC", max_length=64)
+
+    _timezone = field_validator("timezone")(known_timezone)
 
 
 class LoginIn(InputModel):
@@ -168,13 +185,4 @@ class ProfilePatch(InputModel):
     # Replaces the fields it names; the others keep their values (gravl.auth.preferences).
     preferences: PreferencesPatch | None = None
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
-        return value
+    _timezone = field_validator("timezone")(known_timezone)

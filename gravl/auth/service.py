@@ -101,8 +101,8 @@ async def create_user(*, session: AsyncSession, data: RegisterIn) -> User:
         email=email,
         password_hash=await security.hash_password(data.password),
         display_name=data.display_name,
-        units="kg",
-        timezone="UTC",
+        units=data.units,
+        timezone=data.timezone,
         experience="intermediate",
         created_at=utcnow(),
     )

@@ -257,6 +257,8 @@ async def restore(
         unknown_exercises=[],
         created_exercises=[e.name for e in to_create],
         skipped=[],
+        first_at=min((log.performed_at for log in doc.logs), default=None),
+        last_at=max((log.performed_at for log in doc.logs), default=None),
     )
     if dry_run:
         return report

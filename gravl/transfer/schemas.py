@@ -84,6 +84,9 @@ class ImportReportOut(BaseModel):
     nothing_new: bool = False
     # Earlier imports of the same format undone by ``replace=true``.
     replaced_imports: list[int] = Field(default_factory=list)
+    # The first and the last set of the file (null when it holds none): the span it covers.
+    first_at: datetime | None = None
+    last_at: datetime | None = None
 
 
 class ImportedNameOut(BaseModel):

@@ -323,6 +323,8 @@ async def import_history(
         ),
         nothing_new=not logs and not edits,
         replaced_imports=replaced,
+        first_at=min((item.performed_at for item, _, _ in sets), default=None),
+        last_at=max((item.performed_at for item, _, _ in sets), default=None),
     )
     if dry_run or report.nothing_new:
         # Nothing new is not an import: no record, nothing to undo (answered 200).

@@ -6,18 +6,22 @@ from fastapi import APIRouter
 
 from gravl.web.pages import (
     auth,
+    checkins,
     custom,
     history,
     library,
     logging,
+    new_exercise,
     not_found,
     progress,
     security,
     session,
     settings,
+    summary,
     today,
     training_prefs,
     transfer,
+    welcome,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +31,8 @@ for _pages in (
     session,
     logging,
     history,
+    summary,
+    new_exercise,  # before progress: its /exercises/{exercise_id} would take /new
     progress,
     library,
     custom,
@@ -34,6 +40,8 @@ for _pages in (
     settings,
     training_prefs,
     security,
+    welcome,
+    checkins,
 ):
     router.include_router(_pages.router)
 router.include_router(not_found.router)

@@ -14,6 +14,7 @@ from tests.web.helpers import PASSWORD, csrf_from, field_error, post_form, sign_
 PAGES = [
     "/today",
     "/history",
+    "/history/new",
     "/progress",
     "/workouts",
     "/workouts/1",
@@ -21,6 +22,9 @@ PAGES = [
     "/import",
     "/imports/names",
     "/settings",
+    "/welcome",
+    "/check-in",
+    "/exercises/new",
     "/exercises",
     "/exercises/1",
 ]
@@ -40,7 +44,7 @@ def test_pages_send_strangers_to_sign_in_and_back(client: TestClient, path: str)
 
 def test_sign_up_starts_an_httponly_samesite_session(client: TestClient) -> None:
     response = sign_up(client, "ada@example.com")
-    assert response.headers["location"] == "/today"
+    assert response.headers["location"] == "/welcome"
     cookie = _set_cookie_headers(response)["gravl_session"]
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie

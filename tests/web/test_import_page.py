@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import Account
 from tests.web.helpers import csrf_from
 
+SAMPLE_SPAN = "2 Jun 2025 to 5 Jun 2025"  # the first and last workout of strong-sample.csv
 STRONG_SAMPLE = Path(__file__).parent.parent / "e2e" / "data" / "strong-sample.csv"
 
 
@@ -40,6 +42,9 @@ def test_the_preview_says_which_unit_the_weights_were_read_in(
     # How each name of the file was matched.
     assert "4 matched, 0 new" in chosen
     assert "Bench Press (Barbell) → Barbell Bench Press" in chosen
+    # The days the file covers, in the lifter's timezone.
+    sessions = re.search(r"Sessions</dt><dd>(\d+), ([^<]+)</dd>", chosen)
+    assert sessions and sessions.group(2) == SAMPLE_SPAN, chosen
 
 
 def test_past_imports_are_listed_and_can_be_undone(web: TestClient, lifter: Account) -> None:

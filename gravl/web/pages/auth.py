@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from gravl.auth import service
 from gravl.auth.dependencies import ClientDep, SettingsDep
-from gravl.auth.schemas import RegisterIn
+from gravl.auth.schemas import RegisterIn, known_timezone
 from gravl.corridor import SessionDep
 from gravl.errors import Conflict, MfaRequired, RateLimited, Unauthorized, ValidationFailed
 from gravl.web.forms import (
@@ -29,6 +29,8 @@ from gravl.web.session import (
     start_session,
 )
 
+# Where a new account goes first: a few questions, once (gravl.web.pages.welcome).
+WELCOME = "/welcome"
 _EMAIL_HINT = {"email": "Enter an email address like name@example.com."}
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -168,7 +170,11 @@ async def signup_page(request: Request, user: OptionalWebLifter) -> Response:
     """Show the registration form."""
     if user is not None:
         return redirect(request, "/today")
-    return render(request, "pages/signup.html", {"email": "", "display_name": "", "errors": None})
+    return render(
+        request,
+        "pages/signup.html",
+        {"email": "", "display_name": "", "timezone": "", "units": "", "errors": None},
+    )
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
@@ -176,13 +182,20 @@ async def signup(
     request: Request, session: SessionDep, settings: SettingsDep, client: ClientDep
 ) -> Response:
     """Create an account and sign it in."""
-    form = await form_fields(request, "email", "password", "display_name")
-    context = {"email": form["email"], "display_name": form["display_name"]}
+    form = await form_fields(request, "email", "password", "display_name", "timezone", "units")
+    where = _device_settings(form["timezone"], form["units"])
+    context = {
+        "email": form["email"],
+        "display_name": form["display_name"],
+        "timezone": where.get("timezone", ""),
+        "units": where.get("units", ""),
+    }
     try:
         data = RegisterIn(
             email=form["email"],
             password=form["password"],
             display_name=form["display_name"] or None,
+            **where,
         )
     except ValidationError as exc:
         return render(
@@ -215,7 +228,22 @@ async def signup(
             headers=_rate_limited(exc),
         )
     start_session(request, sign_in)
-    return redirect(request, "/today")
+    return redirect(request, WELCOME)
+
+
+def _device_settings(timezone: str, units: str) -> dict[str, str]:
+    """The browser's timezone and unit (gravl/web/static/js/onboarding.js) when they name one;
+    what the device says is a guess the welcome page asks the lifter to confirm, so a value
+    that names nothing is dropped, not an error."""
+    where = {}
+    if units in ("kg", "lb"):
+        where["units"] = units
+    try:
+        if timezone and known_timezone(timezone):
+            where["timezone"] = timezone
+    except ValueError:
+        pass
+    return where
 
 
 @router.post("/signout", dependencies=[CsrfChecked])

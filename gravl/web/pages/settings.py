@@ -19,6 +19,9 @@ from gravl.web.session import CsrfChecked, WebLifter, WritingWebLifter
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
+TIMEZONE_HINT = {
+    "timezone": "Pick a timezone from the list, such as Europe/London or America/New_York."
+}
 UNIT_CHOICES = (("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)"))
 EXPERIENCE_CHOICES = (
     ("beginner", "Beginner — under a year of steady training"),
@@ -34,6 +37,22 @@ def timezone_choices() -> tuple[tuple[str, str], ...]:
         tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "US/"))
     )
     return (("UTC", "UTC"), *((tz, tz.replace("_", " ")) for tz in names))
+
+
+@cache
+def _timezones_by_key() -> dict[str, str]:
+    names = {tz for tz in available_timezones() if not tz.startswith(("posix/", "right/"))}
+    return {_key(tz): tz for tz in sorted(names)}
+
+
+def _key(text: str) -> str:
+    return text.strip().replace(" ", "_").casefold()
+
+
+def resolve_timezone(text: str) -> str:
+    """The IANA name typed into the searchable field ("new york" does not name one, "america/
+    new york" does), else the text as it was, for the validator to refuse."""
+    return _timezones_by_key().get(_key(text), text.strip())
 
 
 def _page(
@@ -83,10 +102,10 @@ async def save_settings(request: Request, session: SessionDep, user: WritingWebL
         patch = ProfilePatch(
             display_name=values["display_name"] or None,
             units=values["units"],
-            timezone=values["timezone"],
+            timezone=resolve_timezone(values["timezone"]),
             experience=values["experience"],
         )
     except ValidationError as exc:
-        return _page(request, user, values, from_validation(exc), status_code=422)
+        return _page(request, user, values, from_validation(exc, TIMEZONE_HINT), status_code=422)
     await service.update_profile(session=session, lifter=user, data=patch)
     return redirect(request, "/settings?saved=1")

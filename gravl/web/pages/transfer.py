@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError as PydanticValidationError
@@ -68,6 +69,7 @@ def _page(
         "format_names": dict(FORMAT_CHOICES),
         "unit_choices": (("", f"Your units ({user.units})"), *UNIT_CHOICES),
         "unit_sources": UNIT_SOURCES,
+        "span": _span(report, user.timezone) if report is not None else None,
     }
     # htmx swaps just the result, so the chosen file stays chosen for "Import".
     partial = (
@@ -75,6 +77,15 @@ def _page(
     )
     template = "pages/import_result.html" if partial else "pages/import.html"
     return render(request, template, context, status_code=status_code, headers=headers)
+
+
+def _span(report: ImportReportOut, timezone: str) -> str | None:
+    """The days the file covers, in the lifter's timezone: "3 Mar 2019 to 28 Nov 2026"."""
+    if report.first_at is None or report.last_at is None:
+        return None
+    zone = ZoneInfo(timezone)
+    first, last = (moment.astimezone(zone).date() for moment in (report.first_at, report.last_at))
+    return f"{first.day} {first:%b %Y}" + ("" if first == last else f" to {last.day} {last:%b %Y}")
 
 
 @router.get("/import")
