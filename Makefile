@@ -63,6 +63,7 @@ tools: setup
 
 browser: setup
 	@bash scripts/install-browser.sh
+	@bash scripts/install-lighthouse.sh
 
 # PNGs of every page for the README tour and docs/screenshots/.
 screenshots: setup browser

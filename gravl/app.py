@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gravl.auth.router import router as auth_router
@@ -33,9 +31,11 @@ from gravl.stats.router import router as stats_router
 from gravl.training.router import router as training_router
 from gravl.transfer.quota import ImportQuota
 from gravl.transfer.router import router as transfer_router
+from gravl.web.assets import ASSETS, STATIC_DIR, GravlStaticFiles
+from gravl.web.compression import PageCompression
 from gravl.web.router import router as web_router
 
-STATIC_DIR = Path(__file__).parent / "web" / "static"
+__all__ = ["STATIC_DIR", "create_app"]
 
 _DOCS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gravl API</title>
@@ -89,12 +89,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(web_router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Fingerprinted, long-cached and gzipped once (gravl.web.assets; docs/operations.md).
+    app.mount("/static", GravlStaticFiles(ASSETS), name="static")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return HTMLResponse(_DOCS_HTML)
 
+    # Inside GravlMiddleware: pages only, /api/* and /static/* pass straight through.
+    app.add_middleware(PageCompression)
     app.add_middleware(
         GravlMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -6,7 +6,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
+
+from gravl.web.assets import ASSETS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -55,6 +58,18 @@ def machine_time(moment: datetime | str | None) -> str:
     return moment if isinstance(moment, str) else moment.isoformat()
 
 
+# The lifter's choice of theme (the theme toggle, js/theme.js, keeps it in this cookie); without
+# it, or with anything else in it, the page follows the system's light or dark preference.
+THEME_COOKIE = "gravl_theme"
+THEMES = ("light", "dark")
+
+
+def theme(request: Request) -> str:
+    """``"light"`` or ``"dark"`` when the lifter chose one, ``""`` to follow the system."""
+    chosen = request.cookies.get(THEME_COOKIE, "")
+    return chosen if chosen in THEMES else ""
+
+
 templates = Jinja2Templates(directory=TEMPLATE_DIR)
 templates.env.filters.update(
     weight=weight,
@@ -63,3 +78,4 @@ templates.env.filters.update(
     local_date=local_date,
     machine_time=machine_time,
 )
+templates.env.globals.update(static_url=ASSETS.url, theme=theme)

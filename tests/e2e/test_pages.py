@@ -1,4 +1,5 @@
-"""The pages in a real browser: body map, programs, workouts, exercise search; axe on each."""
+"""The pages in a real browser: body map, programs, workouts, exercise search; axe on each, in
+the light theme and the dark one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gravl.vocabulary import HEAD_SLUGS, MUSCLE_SLUGS, SHOULDERS
-from tests.e2e.conftest import MAX_LAYOUT_SHIFT, axe_violations, layout_shift, sign_up
+from tests.e2e.conftest import MAX_LAYOUT_SHIFT, layout_shift, sign_up
+from tests.e2e.conftest import axe_violations as axe_in_one_theme
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings in the light theme and in the dark one (the
+    phone's preference, emulated; the theme switch's "Dark" paints the same colours)."""
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found += [f"{scheme}: {violation}" for violation in axe_in_one_theme(page)]
+    page.emulate_media(color_scheme="light")
+    return found
 
 
 def test_body_map_has_19_regions_shown_on_tap_focus_and_in_a_table(
@@ -181,7 +194,8 @@ def test_building_a_custom_workout_and_editing_a_log_in_pounds(page: Page) -> No
     if weight.count():
         weight.fill("135")
     row.get_by_label("Reps").fill("10")
-    page.get_by_role("button", name="Save sets").click()
+    page.get_by_role("button", name="Set 1 done").click()
+    expect(page.locator("#set-1")).to_have_attribute("data-done", "")
     page.goto("/history")
     expect(page.locator(".log-list")).to_contain_text(second)
     page.get_by_role("link", name=re.compile(f"^Edit {re.escape(second)}")).click()
@@ -192,3 +206,31 @@ def test_building_a_custom_workout_and_editing_a_log_in_pounds(page: Page) -> No
         page.locator("[data-set-row]").first.get_by_label("Reps")
     ).to_have_accessible_description("Enter whole reps, like 8.")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", ["mobile"])
+def test_the_other_pages_are_accessible_in_both_themes(page: Page) -> None:
+    """The pages no other test here runs axe on: settings, the workout and its summary,
+    signing in and up."""
+    sign_up(page)
+    for path in ("/settings", "/settings/training", "/settings/security", "/welcome"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert axe_violations(page) == [], path
+    page.goto("/history/new")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto("/programs")
+    five_by_five = page.locator("li.program", has=page.get_by_role("heading", name="5×5 Strength"))
+    five_by_five.get_by_role("button", name="Enroll").click()
+    page.wait_for_url("**/today")
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url(re.compile(r"/sessions/\d+$"))
+    assert axe_violations(page) == []
+    page.goto(page.url + "/summary")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    page.context.clear_cookies()
+    for path in ("/signin", "/signup"):
+        page.goto(path)
+        assert axe_violations(page) == [], path
