@@ -7,7 +7,7 @@ first. ``parse_set`` turns the inputs into a ``SetIn`` or into messages for the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from pydantic import ValidationError
 
@@ -58,13 +58,30 @@ class SetValues:
     def posted(cls, form: Mapping[str, str]) -> SetValues:
         return cls(**{name: form.get(name, "") for name in SET_FIELDS})
 
+    @classmethod
+    def done(cls, done: DoneSetOut, units: str) -> SetValues:
+        """A set done, as the inputs show it: editing it starts from what was logged."""
+        rpe = "" if done.rpe is None else f"{done.rpe:g}"
+        return cls(
+            set_type=done.set_type,
+            weight=weight_input(done.weight_kg, units),
+            reps="" if done.reps is None else str(done.reps),
+            rpe=rpe if rpe in RPE_CHOICES else "",
+            seconds="" if done.duration_s is None else str(done.duration_s),
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        """For the page's script: the values it puts in the form (offline, or to edit a set)."""
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class DoneLine:
-    number: int
+    number: int  # its position in the exercise's log: the URL that edits it
     text: str  # "5 reps @ 20 kg", "45 s"
     rpe: str | None
     kind: str | None  # "Warm-up", "To failure", "Drop set"; None for a working set
+    values: SetValues  # as the form shows it when the set is edited
 
 
 def _done_line(number: int, done: DoneSetOut, units: str) -> DoneLine:
@@ -77,7 +94,7 @@ def _done_line(number: int, done: DoneSetOut, units: str) -> DoneLine:
     if done.weight_kg:
         text += f" @ {weight(done.weight_kg, units)}"
     kind = None if done.set_type == "normal" else SET_TYPE_LABELS.get(done.set_type)
-    return DoneLine(number, text, rpe_text(done.rpe), kind)
+    return DoneLine(number, text, rpe_text(done.rpe), kind, SetValues.done(done, units))
 
 
 @dataclass(frozen=True)
@@ -92,11 +109,24 @@ class NextSet:
     timed: bool  # held for seconds, not counted in reps
     values: SetValues
     errors: FormErrors | None
+    editing: bool = False  # a set done, opened again to correct it
 
     @property
     def as_planned(self) -> bool:
         """Whether one tap logs the target: not when the lifter is to choose the weight."""
-        return not asks_for_weight(self.target)
+        return not self.editing and not asks_for_weight(self.target)
+
+
+@dataclass(frozen=True)
+class LaterSet:
+    """A set after the next one: its target, and the values its form will be prefilled with
+    (the page's script moves on to it when a set is saved on the phone, offline)."""
+
+    number: int
+    line: Line
+    values: SetValues
+    rest_seconds: int
+    asks_weight: bool  # the lifter picks the weight: "Save set", not "As planned"
 
 
 @dataclass(frozen=True)
@@ -104,9 +134,11 @@ class ExerciseView:
     planned: PlannedView
     done: list[DoneLine]
     next: NextSet | None  # None: every planned set is done
-    later: list[tuple[int, Line]]  # the sets after the next one, numbered
+    later: list[LaterSet]  # the sets after the next one
     planned_sets: int
     left: int  # planned sets not done yet
+    notes: str | None = None  # on the exercise's log; None: no set logged, nowhere to keep them
+    notes_error: str | None = None
 
     @property
     def index(self) -> int:
@@ -123,14 +155,34 @@ def exercise_view(
     units: str,
     plate_unit: str,
     posted: tuple[SetValues, FormErrors] | None = None,
+    editing: int | None = None,
+    notes: str | None = None,
 ) -> ExerciseView:
-    """One exercise of a session; ``posted``: the values and errors of a refused set."""
+    """One exercise of a session; ``posted``: the values and errors of a refused set;
+    ``editing``: the position of a set done, opened again in the form."""
     planned = planned_view(index, exercise, units, plate_unit)
     left = exercise.remaining_sets
     total = len(exercise.sets)
     first = total - len(left) + 1  # the working sets done come first
     following = None
-    if left:
+    done = exercise.done_sets
+    if editing is not None and 1 <= editing <= len(done):
+        target = next(iter(left[:1] or exercise.sets[-1:]), None)
+        values, errors = posted if posted is not None else (None, None)
+        if target is not None:
+            following = NextSet(
+                position=editing,
+                number=editing,
+                of=total,
+                line=target_line(target, units, plate_unit, planned.bar),
+                target=target,
+                timed=is_timed(exercise, target),
+                values=values or SetValues.done(done[editing - 1], units),
+                errors=errors,
+                editing=True,
+            )
+            first -= 1  # the next set waits in the list below
+    elif left:
         values, errors = posted if posted is not None else (None, None)
         if values is None:
             values = SetValues.planned(left[0], units)
@@ -149,14 +201,21 @@ def exercise_view(
         )
     return ExerciseView(
         planned,
-        [_done_line(n, d, units) for n, d in enumerate(exercise.done_sets, start=1)],
+        [_done_line(n, d, units) for n, d in enumerate(done, start=1)],
         following,
         [
-            (first + n, target_line(t, units, plate_unit, planned.bar))
-            for n, t in enumerate(left[1:], start=1)
+            LaterSet(
+                first + n,
+                target_line(t, units, plate_unit, planned.bar),
+                SetValues.planned(t, units),
+                t.rest_seconds,
+                asks_for_weight(t),
+            )
+            for n, t in enumerate(left[1:] if following and not following.editing else left, 1)
         ],
         total,
         len(left),
+        (notes or "") if done else None,
     )
 
 

@@ -90,12 +90,15 @@ def test_a_beginners_first_5x5_session(page: Page) -> None:
 
     # Finish: back on Today, the day is done.
     page.get_by_role("button", name="Finish session").click()
-    page.wait_for_url("**/today")
+    page.wait_for_url("**/summary")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("5×5 A")
+    _check_page(page)
+    page.goto("/today")
     expect(page.locator("#scheduled-heading")).to_have_text("Done for today")
     expect(plan).to_contain_text("Done for today.")
 
     # The next session's day: the squat climbs 2.5 kg, with a 1.25 kg plate a side.
-    page.locator(".session-plan .plan-ahead").get_by_role("link", name="5×5 B").click()
+    page.locator(".today-plan .plan-ahead").get_by_role("link", name="5×5 B").click()
     page.wait_for_url(f"**{next_day}")
     session = page.locator(".session-plan")
     expect(session.locator(".session-title")).to_contain_text("5×5 B")

@@ -3,6 +3,7 @@ follow how the last one went, and what the lifter types is checked next to its i
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
@@ -252,9 +253,12 @@ def test_another_lifters_session_is_not_found(
     page = web.get(f"/sessions/{theirs}")
     assert page.status_code == 404 and "<h1>Not found</h1>" in page.text
     token = csrf_from(web.get("/today").text)
+    assert web.get(f"/sessions/{theirs}/exercises/0/swap").status_code == 404
     for action in (
         f"/sessions/{theirs}/exercises/0/sets/1",
         f"/sessions/{theirs}/finish",
+        f"/sessions/{theirs}/exercises/0/replace",
+        f"/sessions/{theirs}/exercises/0/notes",
     ):
         response = web.post(
             action, data={"csrf_token": token, "reps": "5", "weight": "20"}, follow_redirects=False
@@ -284,7 +288,7 @@ def test_a_set_needs_the_csrf_token(web: TestClient, lifter: Account) -> None:
     assert _exercise(web, lifter, session_id, 0)["done_sets"] == []
 
 
-def test_finishing_goes_back_to_today(web: TestClient, lifter: Account) -> None:
+def test_finishing_shows_the_summary_and_today_is_done(web: TestClient, lifter: Account) -> None:
     session_id = _start_5x5(web, lifter)
     assert _tap(web, session_id, 0).status_code == 303
     page = f"/sessions/{session_id}"
@@ -292,7 +296,9 @@ def test_finishing_goes_back_to_today(web: TestClient, lifter: Account) -> None:
     assert too_long.status_code == 422
     assert field_error(too_long.text, "notes") == "Keep the notes under 2,000 characters."
     finished = post_form(web, page, f"{page}/finish", {"notes": "Felt light"})
-    assert finished.status_code == 303 and finished.headers["location"] == "/today"
+    assert finished.status_code == 303
+    assert finished.headers["location"] == f"/sessions/{session_id}/summary"
+    assert web.get(finished.headers["location"]).status_code == 200
     shown = web.get(f"/api/sessions/{session_id}", headers=lifter.headers).json()
     assert shown["ended_at"] is not None and shown["notes"] == "Felt light"
     html = web.get(page).text
@@ -322,3 +328,197 @@ def test_the_next_day_after_the_session_asks_for_more(web: TestClient, lifter: A
     assert f'href="/today?date={next_day.isoformat()}"' in web.get("/today").text
     start = html.index("Barbell Back Squat")
     assert "5 × 5 @ 22.5 kg · rest 3 min 1.25 kg a side" in _text(html[start:])
+
+
+# --- The page's script (gym.js): one exercise's section as the answer to a set ---------------
+
+_HX = {"HX-Request": "true"}
+_SQUAT_20x5 = {"set_type": "normal", "weight": "20", "reps": "5", "rpe": "", "seconds": ""}
+
+
+def test_a_set_sent_by_the_script_is_answered_with_its_section(
+    web: TestClient, lifter: Account
+) -> None:
+    session_id = _start_5x5(web, lifter)
+    action, values = _next_set(web.get(f"/sessions/{session_id}").text, 0)
+    answer = web.post(action, data=values, headers=_HX, follow_redirects=False)
+    assert answer.status_code == 200, answer.text
+    html = answer.text
+    assert html.lstrip().startswith('<section class="card session-exercise"')
+    assert "<html" not in html and html.count("<section") == 1
+    squat = _text(_section(html, 0))
+    assert "Set 1 5 reps @ 20 kg" in squat and "Set 2 of 5" in squat
+    next_action, next_values = _next_set(html, 0)
+    assert next_action == f"/sessions/{session_id}/exercises/0/sets/2"
+    assert next_values["csrf_token"] == values["csrf_token"]
+    # The same set sent again (the phone's outbox after a lost answer) is stored once.
+    again = web.post(action, data=values, headers=_HX, follow_redirects=False)
+    assert again.status_code == 200 and _section(again.text, 0) == _section(html, 0)
+    assert len(_exercise(web, lifter, session_id, 0)["done_sets"]) == 1
+    # The full page renders the section with the same macro: the same HTML.
+    page = web.get(f"/sessions/{session_id}").text
+    assert _section(page, 0) == _section(html, 0)
+
+
+def test_a_refused_set_comes_back_in_its_section_with_the_reason(
+    web: TestClient, lifter: Account
+) -> None:
+    session_id = _start_5x5(web, lifter)
+    action, values = _next_set(web.get(f"/sessions/{session_id}").text, 0)
+    bad = web.post(action, data={**values, "weight": "heavy"}, headers=_HX)
+    assert bad.status_code == 422 and "<html" not in bad.text
+    assert field_error(bad.text, "ex0-weight") == "Enter a weight in kg, like 60 or 62.5."
+    assert re.search(r'id="ex0-weight" [^>]*value="heavy"', bad.text)
+    gap = web.post(action.replace("/sets/1", "/sets/3"), data=values, headers=_HX)
+    assert gap.status_code == 422
+    assert "Log set 1 first: 0 sets are logged for this exercise." in unescape(gap.text)
+    assert _exercise(web, lifter, session_id, 0)["done_sets"] == []
+
+
+def test_a_set_done_is_opened_again_and_corrected_in_place(
+    web: TestClient, lifter: Account
+) -> None:
+    session_id = _start_5x5(web, lifter)
+    for _ in range(2):
+        assert _tap(web, session_id, 0).status_code == 303
+    html = web.get(f"/sessions/{session_id}").text
+    link = f'href="/sessions/{session_id}?edit=0.1#exercise-0"'
+    assert link in html
+    shown = re.search(r'edit=0\.1#exercise-0" data-edit-set data-values=\'([^\']*)\'', html)
+    assert shown and json.loads(shown.group(1)) == _SQUAT_20x5
+    editing = web.get(f"/sessions/{session_id}?edit=0.1").text
+    action, values = _next_set(editing, 0)
+    assert action == f"/sessions/{session_id}/exercises/0/sets/1"
+    assert (values["weight"], values["reps"]) == ("20", "5")
+    squat = _text(_section(editing, 0))
+    assert "Change set 1" in squat and "Save set" in squat and "As planned" not in squat
+    assert "Set 3 5 reps @ 20 kg" in squat  # the next set waits below
+    wrong = web.post(action, data={**values, "reps": "x"}, headers=_HX)
+    assert wrong.status_code == 422 and "Change set 1" in _text(wrong.text)
+    fixed = web.post(action, data={**values, "reps": "4"}, headers=_HX)
+    assert fixed.status_code == 200
+    done = _exercise(web, lifter, session_id, 0)["done_sets"]
+    assert [d["reps"] for d in done] == [4, 5]
+    assert "Set 3 of 5" in _text(fixed.text)
+    for nothing in ("?edit=0.9", "?edit=x", "?edit=7.1"):  # nothing to open: the page as is
+        assert "Change set" not in web.get(f"/sessions/{session_id}{nothing}").text
+
+
+def test_the_sets_left_carry_their_values_for_the_phone(web: TestClient, lifter: Account) -> None:
+    """Offline, the script moves the form on to the next set from these."""
+    session_id = _start_5x5(web, lifter)
+    html = web.get(f"/sessions/{session_id}").text
+    later = re.findall(r'<li data-number="(\d)" data-rest="(\d+)" data-values=\'([^\']*)\'', html)
+    assert [(n, rest, json.loads(values)) for n, rest, values in later[:4]] == [
+        (str(n), "180", _SQUAT_20x5) for n in range(2, 6)
+    ]
+    assert f'data-gym-set data-session="{session_id}" data-exercise="0" data-position="1"' in html
+    assert 'data-rest="180" data-units="kg"' in html
+
+
+def test_a_hold_asks_for_seconds_and_an_optional_load(web: TestClient, lifter: Account) -> None:
+    session_id = _start_workout(web, lifter, "Home A")
+    html = web.get(f"/sessions/{session_id}").text
+    plank = next(i for i, text in enumerate(_sections(html)) if text.startswith("Plank"))
+    section = _section(html, plank)
+    assert f'id="ex{plank}-seconds"' in section and f'id="ex{plank}-reps"' not in section
+    assert 'Added load in </span>kg <span class="set-field-hint">(optional)</span>' in section
+    assert "data-timed" in section
+    action, values = _next_set(html, plank)
+    for number in (1, 2, 3):
+        stored = web.post(
+            action, data={**values, "seconds": "45"}, headers=_HX, follow_redirects=False
+        )
+        assert stored.status_code == 200
+        if number < 3:
+            action, values = _next_set(stored.text, plank)
+    done = _exercise(web, lifter, session_id, plank)["done_sets"]
+    assert [(d["duration_s"], d["reps"], d["weight_kg"]) for d in done] == [(45, None, None)] * 3
+
+
+def test_a_signed_out_script_is_told_to_sign_in(web: TestClient, lifter: Account) -> None:
+    session_id = _start_5x5(web, lifter)
+    action, values = _next_set(web.get(f"/sessions/{session_id}").text, 0)
+    web.cookies.delete("gravl_session")
+    answer = web.post(
+        action,
+        data=values,
+        headers={**_HX, "X-CSRF-Token": values["csrf_token"]},
+        follow_redirects=False,
+    )
+    # The token was bound to the sign-in: refused (403) or sent to sign in; never stored.
+    assert answer.status_code in (204, 403)
+    if answer.status_code == 204:
+        assert answer.headers["HX-Redirect"].startswith("/signin")
+    assert _exercise(web, lifter, session_id, 0)["done_sets"] == []
+
+
+def test_the_service_worker_is_served_for_the_whole_site(web: TestClient) -> None:
+    answer = web.get("/sw.js")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/javascript")
+    assert answer.headers["service-worker-allowed"] == "/"
+    assert answer.headers["cache-control"] == "no-cache"
+    assert "gravl-pages-v1" in answer.text and 'addEventListener("fetch"' in answer.text
+
+
+def test_an_exercise_not_started_is_swapped_for_an_alternative_in_place(
+    web: TestClient, lifter: Account
+) -> None:
+    session_id = _start_5x5(web, lifter)
+    html = web.get(f"/sessions/{session_id}").text
+    swap = f"/sessions/{session_id}/exercises/0/swap"
+    assert f'<a href="{swap}">See the alternatives</a>' in _section(html, 0)
+    page = web.get(swap)
+    assert page.status_code == 200 and "<h1>Swap Barbell Back Squat</h1>" in page.text
+    offered = re.findall(r'name="exercise_id" value="(\d+)"', page.text)
+    assert 1 <= len(offered) <= 6
+    action = f"/sessions/{session_id}/exercises/0/replace"
+    token = csrf_from(page.text)
+    wrong = web.post(action, data={"csrf_token": token, "exercise_id": "999999"}, headers=_HX)
+    assert wrong.status_code == 422 and "Choose one of the exercises offered." in wrong.text
+    answer = web.post(action, data={"csrf_token": token, "exercise_id": offered[0]}, headers=_HX)
+    assert answer.status_code == 200 and "<html" not in answer.text
+    name = re.search(r'<h2 id="exercise-0-name">([^<]+)</h2>', answer.text)
+    assert name and name.group(1) != "Barbell Back Squat"
+    shown = _exercise(web, lifter, session_id, 0)
+    assert shown["exercise"]["id"] == int(offered[0]) and shown["exercise"]["name"] == name.group(1)
+    # Started, an exercise stays: its sets belong to it.
+    assert _tap(web, session_id, 1).status_code == 303
+    assert "See the alternatives" not in _section(web.get(f"/sessions/{session_id}").text, 1)
+    late = web.post(
+        f"/sessions/{session_id}/exercises/1/replace",
+        data={"csrf_token": token, "exercise_id": offered[0]},
+    )
+    assert late.status_code == 422 and "are logged already" in late.text
+    assert _exercise(web, lifter, session_id, 1)["exercise"]["name"] == "Barbell Bench Press"
+    nobody = web.post(
+        f"/sessions/{session_id}/exercises/9/replace",
+        data={"csrf_token": token, "exercise_id": "1"},
+    )
+    assert nobody.status_code == 404
+
+
+def test_notes_on_an_exercise_are_kept_on_its_log(web: TestClient, lifter: Account) -> None:
+    session_id = _start_5x5(web, lifter)
+    html = web.get(f"/sessions/{session_id}").text
+    assert "Notes on Barbell Back Squat" not in html  # no set yet: nowhere to keep them
+    action = f"/sessions/{session_id}/exercises/0/notes"
+    token = csrf_from(html)
+    early = web.post(action, data={"csrf_token": token, "notes": "Seat 4"})
+    assert early.status_code == 404
+    assert _tap(web, session_id, 0).status_code == 303
+    assert "Notes on Barbell Back Squat" in web.get(f"/sessions/{session_id}").text
+    answer = web.post(action, data={"csrf_token": token, "notes": " Belt on set 3 "}, headers=_HX)
+    assert answer.status_code == 200 and "<html" not in answer.text
+    assert re.search(r'<textarea id="ex0-notes" [^>]*>Belt on set 3</textarea>', answer.text)
+    log_id = _exercise(web, lifter, session_id, 0)["done_sets"][0]["log_id"]
+    log = web.get(f"/api/logs/{log_id}", headers=lifter.headers).json()
+    assert log["notes"] == "Belt on set 3"
+    too_long = web.post(action, data={"csrf_token": token, "notes": "x" * 2001}, headers=_HX)
+    assert too_long.status_code == 422
+    assert field_error(too_long.text, "ex0-notes") == "Keep the notes under 2,000 characters."
+    assert web.get(f"/api/logs/{log_id}", headers=lifter.headers).json()["notes"] == "Belt on set 3"
+    cleared = web.post(action, data={"csrf_token": token, "notes": ""}, follow_redirects=False)
+    assert cleared.status_code == 303
+    assert web.get(f"/api/logs/{log_id}", headers=lifter.headers).json()["notes"] is None
