@@ -1,7 +1,10 @@
-"""The set rows of a logging form: read them, check them, prefill them from last time.
+"""The set rows of the logging forms: read them, check them, plan them from last time.
 
-A row is four inputs (type, weight in the lifter's units, reps, RPE), plus minutes for timed
-exercises. Errors are keyed ``set-<n>-<field>`` so each sits next to its input.
+The edit form (a logged exercise corrected from the history) posts every row, each four inputs
+(type, weight in the lifter's units, reps, RPE) plus minutes for timed exercises. The live form
+(``/log``) stores one set per ✓: its rows are named ``<field>-<n>``, ask only for what the
+exercise's kind of set takes (gravl.logs.kinds), and show the plan as placeholders. Errors are
+keyed ``set-<n>-<field>`` so each sits next to its input.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from starlette.datastructures import FormData
 
 from gravl.history.models import LogSet
 from gravl.history.sets import SetType
+from gravl.logs.kinds import SetKind
 from gravl.logs.schemas import MAX_SETS, ZERO_REPS, SetIn
 from gravl.web.forms import FormErrors
 from gravl.web.templating import to_kg, weight_input
@@ -139,17 +143,201 @@ def next_set_like(row: SetRow) -> SetRow:
     return replace(row, set_type="normal", reps="" if _missed(row) else row.reps)
 
 
-def prefill(
-    last: Sequence[LogSet] | None, units: str, *, target_sets: int, target_reps: int | None
-) -> list[SetRow]:
-    """Last time's sets, padded with its last working set (not a missed attempt) up to the
-    target; else the target."""
+# --- The live form: each set confirmed on its own (pages/logging.py) ------------------------
+
+# A row's inputs, posted as ``<field>-<n>`` so a ✓ names its row's values alone.
+LIVE_FIELDS = ("set_type", "weight", "reps", "seconds", "distance", "minutes", "rpe")
+# The inputs each kind of set asks for, in the order shown (set type and RPE come after).
+KIND_INPUTS: dict[SetKind, tuple[str, ...]] = {
+    "weight_reps": ("weight", "reps"),
+    "bodyweight": ("reps", "weight"),
+    "time": ("seconds", "weight"),
+    "distance_time": ("distance", "minutes"),
+}
+# A hold with no history and no target time: a plausible first plank.
+FIRST_HOLD_S = 30
+METRES_PER_MILE = 1609.344
+_LIVE_SCHEMA_FIELD = {"weight_kg": "weight", "reps": "reps", "rpe": "rpe", "distance_m": "distance"}
+
+
+@dataclass(frozen=True)
+class LiveSet:
+    """One set of the live form as typed (strings): a row's values or its placeholders."""
+
+    set_type: str = "normal"
+    weight: str = ""
+    reps: str = ""
+    seconds: str = ""
+    distance: str = ""
+    minutes: str = ""
+    rpe: str = ""
+
+
+def distance_unit(units: str) -> str:
+    return "mi" if units == "lb" else "km"
+
+
+def _clock(seconds: int) -> str:
+    """45 → "45", 90 → "1:30": as a lifter reads a hold or a run's time."""
+    if seconds < 60:
+        return str(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def typed_seconds(text: str, *, unit_s: int) -> int:
+    """A typed time: "45" in ``unit_s`` units (1 for seconds, 60 for minutes), or a clock
+    reading "1:30" (minutes:seconds) or "1:05:00" (hours:minutes:seconds)."""
+    parts = text.replace(".", ":").split(":") if ":" in text else None
+    if parts is None:
+        return round(typed_number(text) * unit_s)
+    if len(parts) > 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"not a time: {text!r}")
+    total = 0
+    for part in parts:
+        total = total * 60 + int(part)
+    return total
+
+
+def live_from_set(s: LogSet | SetIn, units: str) -> LiveSet:
+    """A stored set as the live form shows it."""
+    distance = ""
+    if s.distance_m is not None:
+        per_unit = METRES_PER_MILE if units == "lb" else 1000
+        distance = f"{s.distance_m / per_unit:.2f}".rstrip("0").rstrip(".")
+    duration = s.duration_s
+    return LiveSet(
+        set_type=s.set_type,
+        weight=weight_input(s.weight_kg, units) if s.weight_kg else "",
+        reps="" if s.reps is None else str(s.reps),
+        seconds="" if duration is None else _clock(duration),
+        minutes="" if duration is None else _clock(duration),
+        distance=distance,
+        rpe="" if s.rpe is None else f"{s.rpe:g}",
+    )
+
+
+def live_like(row: LiveSet) -> LiveSet:
+    """The usual next set after ``row``: a working set, a missed attempt's 0 not copied."""
+    return replace(row, set_type="normal", rpe="", reps="" if row.reps == "0" else row.reps)
+
+
+def live_plan(
+    last: Sequence[LogSet] | None,
+    kind: SetKind,
+    units: str,
+    *,
+    target_sets: int,
+    target_reps: int | None,
+) -> list[LiveSet]:
+    """The placeholders: last time's sets (warm-ups included), padded with its last working set
+    up to the target; else the target. Last time's RPE is not carried over."""
     if last:
-        rows = rows_from_sets(last, units)
+        rows = [replace(live_from_set(s, units), rpe="") for s in last]
         working = [r for r in rows if r.set_type != "warmup"] or rows
-        done = [r for r in working if not _missed(r)] or working
+        done = [r for r in working if r.reps != "0"] or working
         while len([r for r in rows if r.set_type != "warmup"]) < target_sets:
-            rows.append(next_set_like(done[-1]))
+            rows.append(live_like(done[-1]))
         return rows
-    reps = "" if target_reps is None else str(target_reps)
-    return [SetRow(reps=reps) for _ in range(max(target_sets, 1))]
+    first = LiveSet()
+    if kind == "time":
+        first = LiveSet(seconds=str(FIRST_HOLD_S))
+    elif kind != "distance_time" and target_reps is not None:
+        first = LiveSet(reps=str(target_reps))
+    return [first for _ in range(max(target_sets, 1))]
+
+
+def placeholder(plan: Sequence[LiveSet], number: int) -> LiveSet:
+    """Row ``number``'s placeholders: the plan's, or a set like its last beyond it."""
+    if number <= len(plan):
+        return plan[number - 1]
+    return live_like(plan[-1]) if plan else LiveSet()
+
+
+def posted_set(form: FormData, number: int) -> LiveSet:
+    """Row ``number``'s inputs as posted."""
+    values = {name: str(form.get(f"{name}-{number}") or "").strip()[:50] for name in LIVE_FIELDS}
+    return LiveSet(**values)
+
+
+def as_planned(typed: LiveSet, planned: LiveSet, kind: SetKind) -> LiveSet:
+    """The set a ✓ stores: every input of the kind left empty takes its placeholder."""
+    filled = {name: getattr(typed, name) or getattr(planned, name) for name in KIND_INPUTS[kind]}
+    return replace(typed, **filled)
+
+
+def parse_live(
+    row: LiveSet, kind: SetKind, units: str, number: int
+) -> tuple[SetIn | None, FormErrors]:
+    """The set to store from a confirmed row (kilograms, seconds, metres), or its errors."""
+    errors = FormErrors()
+    key = f"set-{number}-"
+    inputs = KIND_INPUTS[kind]
+    values: dict[str, float | int | str | None] = {
+        "set_type": row.set_type if row.set_type in SET_TYPES else "normal"
+    }
+    if "reps" in inputs:
+        try:
+            values["reps"] = int(row.reps) if row.reps else None
+        except ValueError:
+            errors.fields[key + "reps"] = "Enter whole reps, like 8."
+    try:
+        values["weight_kg"] = to_kg(typed_number(row.weight), units) if row.weight else None
+    except ValueError:
+        errors.fields[key + "weight"] = f"Enter a weight in {units}, like 60 or 62.5."
+    for field, unit_s, example in (("seconds", 1, "45 or 1:30"), ("minutes", 60, "25 or 25:30")):
+        if field not in inputs:
+            continue
+        try:
+            text = getattr(row, field)
+            values["duration_s"] = typed_seconds(text, unit_s=unit_s) if text else None
+        except ValueError:
+            errors.fields[key + field] = f"Enter the {field}, like {example}."
+    if "distance" in inputs:
+        try:
+            per_unit = METRES_PER_MILE if units == "lb" else 1000
+            values["distance_m"] = (
+                round(typed_number(row.distance) * per_unit, 1) if row.distance else None
+            )
+        except ValueError:
+            errors.fields[key + "distance"] = f"Enter a distance in {distance_unit(units)}, like 5."
+    values["rpe"] = typed_number(row.rpe) if row.rpe in RPE_CHOICES else None
+    if errors:
+        return None, errors
+    time_field = "seconds" if kind == "time" else "minutes"
+    try:
+        return SetIn.model_validate(values), errors
+    except ValidationError as exc:
+        for item in exc.errors():
+            loc = str(item["loc"][0]) if item["loc"] else ""
+            main = {"time": "seconds", "distance_time": "minutes"}.get(kind, "reps")
+            field = time_field if loc == "duration_s" else _LIVE_SCHEMA_FIELD.get(loc, main)
+            message = str(item["msg"]).removeprefix("Value error, ")
+            if "a set needs" in message:
+                message = {
+                    "weight_reps": "Enter the reps you did.",
+                    "bodyweight": "Enter the reps you did.",
+                    "time": "Enter the seconds you held.",
+                    "distance_time": "Enter the time or the distance.",
+                }[kind]
+            elif message == ZERO_REPS:
+                message = ZERO_REPS_MESSAGE
+            elif item["type"].startswith(("greater_than", "less_than")):
+                message = "That number is out of range."
+            errors.fields.setdefault(key + field, message[:1].upper() + message[1:])
+        return None, errors
+
+
+def live_text(s: LiveSet, kind: SetKind, units: str) -> str:
+    """A done set in a few words: "60 kg × 8", "8 reps + 10 kg", "45 s", "5 km in 25:00"."""
+    if kind == "distance_time":
+        parts = [f"{s.distance} {distance_unit(units)}" if s.distance else "", s.minutes]
+        return " in ".join(p for p in parts if p) or "–"
+    if kind == "time":
+        held = f"{s.seconds} s" if s.seconds and ":" not in s.seconds else s.seconds
+        return held + (f" + {s.weight} {units}" if s.weight else "")
+    reps = f"{s.reps} rep{'' if s.reps == '1' else 's'}"
+    if kind == "bodyweight":
+        return reps + (f" + {s.weight} {units}" if s.weight else "")
+    return f"{s.weight} {units} × {s.reps}" if s.weight else reps

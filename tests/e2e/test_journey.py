@@ -44,29 +44,24 @@ def _check_page(page: Page) -> None:
 
 
 def _log_current_exercise(page: Page) -> str:
-    """Fill every row like a hard set, add one more set with one tap, save."""
+    """Tick every planned set, the first typed as a hard set, the others as planned; move on."""
     name = page.get_by_role("heading", level=1).inner_text()
     rows = page.locator("[data-set-row]")
     count = rows.count()
     assert count >= 1
-    for i in range(count):
-        row = rows.nth(i)
-        row.get_by_label("Type").select_option("normal")
-        weight = row.get_by_label(re.compile("^Weight in"))
-        if weight.count():
-            weight.fill("40")
-            reps = row.get_by_label("Reps")
-            if not reps.input_value():
-                reps.fill("8")
-        else:
-            row.get_by_label("Minutes").fill("2")
-        row.get_by_label("RPE").select_option("10")
-    page.get_by_role("button", name="Add set").click()
-    expect(rows).to_have_count(count + 1)  # added in place, nothing posted
-    expect(page.locator("[data-rest-timer]")).to_have_class(re.compile("is-running"))
-    expect(rows.last.get_by_label("RPE")).to_have_value("10")
+    first = rows.first
+    weight = first.get_by_label(re.compile("^Weight in"))
+    if weight.count():
+        weight.fill("40")
+    if first.get_by_label("Reps").count():
+        first.get_by_label("Reps").fill("8")
+    first.get_by_label("RPE").select_option("10")
+    for number in range(1, count + 1):
+        page.get_by_role("button", name=f"Set {number} done").click()
+        expect(page.locator(f"#set-{number}")).to_have_attribute("data-done", "")
+    expect(page.locator("[data-rest-bar]")).to_be_visible()
     _check_page(page)
-    page.get_by_role("button", name="Save sets").click()
+    page.locator("[data-log-next]").click()
     return name
 
 
