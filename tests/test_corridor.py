@@ -59,7 +59,11 @@ def test_every_write_for_a_lifter_claims_them(settings: Settings) -> None:
     assert reading_writes == NOT_TRAINING_DATA
     # API and web alike (the API's are each shown to change the version in tests/auth/).
     assert ("POST", "/api/logs") in claiming and ("POST", "/log") in claiming
-    assert len(claiming) == 38
+    # + the history's delete of a log, of a session, its Undo and adding a past session.
+    # + swapping an exercise of a started session and its notes (gravl/web/pages/session.py).
+    # + the welcome page, a soreness check-in and a new exercise (issue 20's "in the UI");
+    # - the history's old one-tap delete of a log (the history's delete with Undo replaced it).
+    assert len(claiming) == 38 + 4 + 2 + 3 - 1
 
 
 def _count_named(settings: Settings, name: str) -> int:

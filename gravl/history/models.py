@@ -103,3 +103,23 @@ class LogSet(Base):
     rpe: Mapped[float | None] = mapped_column(Float)
     duration_s: Mapped[int | None] = mapped_column(Integer)
     distance_m: Mapped[float | None] = mapped_column(Float)
+
+
+class DeletedTraining(Base):
+    """What a delete from the history took away (a log, or a session with its logs), kept so
+    the lifter can undo it for a while (gravl.logbook.undo): the rows really leave their
+    tables, so no read anywhere has to skip deleted ones, and Undo puts them back."""
+
+    __tablename__ = "deleted_training"
+    __table_args__ = (
+        UniqueConstraint("user_id", "token"),
+        Index("ix_deleted_training_user_id_deleted_at", "user_id", "deleted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64))  # the Undo link's, unguessable
+    label: Mapped[str] = mapped_column(String(200))  # "Bench Press, Mon 3 Nov"
+    # {"session": its columns or null, "logs": [each log's columns with its "sets"]}
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -223,12 +223,13 @@ def test_history_shows_each_workout_under_its_title(client: TestClient, lifter: 
     )
     assert signed_in.status_code == 303
     page = unescape(client.get("/history").text)
-    assert 'Push Day</a> <span class="meta">· 1 h 05 min</span>' in page
-    assert 'Legs</a> <span class="meta">· 52 min</span>' in page
+    for title, duration in (("Push Day", "1 h 05 min"), ("Legs", "52 min")):
+        card = page[page.index(f">{title}</a>") :]
+        assert f"<span>{duration}</span>" in card[: card.index("</article>")]
     # Newest first, each workout's exercises under its heading.
     legs, push = page.index("Legs</a>"), page.index("Push Day</a>")
     assert legs < page.index("Squat", legs) < push < page.index("Overhead Press", push)
     (session_id,) = [s["id"] for s in _sessions(client, lifter) if s["title"] == "Push Day"]
-    assert f'href="/sessions/{session_id}"' in page
+    assert f'href="/sessions/{session_id}/summary"' in page
     shown = client.get(f"/sessions/{session_id}")
     assert shown.status_code == 200 and "Push Day" in unescape(shown.text)

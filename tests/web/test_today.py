@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from gravl.web.session_plan import long_date
 from tests import factories
 from tests.conftest import Account
 from tests.factories import hard_sets
@@ -193,7 +194,9 @@ def test_after_the_session_today_is_done(web: TestClient, lifter: Account) -> No
     heading, text, html = _plan_card(web)
     assert heading == "Done for today"
     assert re.search(rf"{re.escape(a['name'])}: {sets} working sets, (at )?\d\d:\d\d", text)
-    assert f"Next: {b['name']} on {today + timedelta(days=2):%A}." in text
+    # The next session's day, with its targets (the plan card is not shown on a day done).
+    assert f"Next: {b['name']} on {long_date(today + timedelta(days=2))}." in text
+    assert f'href="/today?date={today + timedelta(days=2)}"' in html
     assert html.count('<span class="done-pill">Logged</span>') == len(a["exercises"])
     assert "Start workout" not in text and "Swap this workout" not in html
     assert _recommendations_heading(html) == "Optional extra"
@@ -340,3 +343,35 @@ def test_without_a_program_today_builds_a_session_to_start(
     started = post_form(web, "/today", "/sessions", {})
     assert started.status_code == 303, started.text
     assert "<h1>Today&#39;s session</h1>" in web.get(started.headers["location"]).text
+
+
+def test_a_day_done_links_its_summary_and_offers_nothing_to_start(
+    web: TestClient, lifter: Account
+) -> None:
+    today = _local_today(web, lifter)
+    a, _ = _full_body(web, lifter)
+    factories.enroll(web, lifter, "Full Body 3", start_date=today.isoformat())
+    started = web.post("/api/sessions", json={}, headers=lifter.headers).json()
+    for exercise in a["exercises"]:
+        sets = hard_sets(exercise["target_sets"], reps=exercise["target_reps"], rpe=8)
+        factories.log(
+            web,
+            lifter,
+            exercise["exercise_id"],
+            sets=sets,
+            workout_id=a["id"],
+            session_id=started["id"],
+        )
+    finished = web.patch(
+        f"/api/sessions/{started['id']}", json={"finished": True}, headers=lifter.headers
+    )
+    assert finished.status_code == 200
+    heading, text, html = _plan_card(web)
+    assert heading == "Done for today"
+    assert f'href="/sessions/{started["id"]}/summary"' in html
+    # Nothing to start again: neither the plan's button nor a second session card.
+    assert "Start workout" not in html and "Start session" not in html
+    assert 'id="session-heading"' not in html
+    assert _recommendations_heading(html) == "Optional extra"
+    summary = web.get(f"/sessions/{started['id']}/summary")
+    assert summary.status_code == 200 and a["name"] in summary.text

@@ -109,6 +109,25 @@ def _settings(client: TestClient) -> Post:
     return Post("/settings", {"csrf_token": csrf_from(html), **data, "experience": "advanced"})
 
 
+def _welcome(client: TestClient) -> Post:
+    html = client.get("/welcome").text
+    data = {"units": "lb", "timezone": "america/new york", "experience": "beginner"}
+    return Post("/welcome", {"csrf_token": csrf_from(html), **data, "goal": "strength"})
+
+
+def _check_in(client: TestClient) -> Post:
+    html = client.get("/check-in").text
+    return Post(
+        "/check-in", {"csrf_token": csrf_from(html), "muscle_group": "chest", "soreness": "6"}
+    )
+
+
+def _new_exercise(client: TestClient) -> Post:
+    html = client.get("/exercises/new").text
+    data = {"name": "Sled Push", "category": "strongman", "primary_muscles": ["quadriceps"]}
+    return Post("/exercises/new", {"csrf_token": csrf_from(html), **data})
+
+
 def _training_preferences(client: TestClient) -> Post:
     html = client.get("/settings/training").text
     data: dict[str, str | list[str]] = {
@@ -229,14 +248,14 @@ def _log(client: TestClient) -> Post:
     exercise_id, _ = _exercise(client)
     html = client.get("/log", params={"exercise_id": exercise_id}).text
     data = {"csrf_token": csrf_from(html), **dict(_HIDDEN.findall(html))}
-    sets = {"set_type": "normal", "weight": "100", "reps": "5", "rpe": "8", "minutes": ""}
-    return Post("/log", {**data, **sets, "action": "save"})
+    sets = {"set_type-1": "normal", "weight-1": "100", "reps-1": "5", "rpe-1": "8"}
+    return Post("/log", {**data, **sets, "done": "1"})
 
 
 def _logged(client: TestClient) -> str:
     """Log a set through the form; the id of that log, from the history page."""
     _send(client, _log(client))
-    found = re.search(r'action="/history/(\d+)/delete"', client.get("/history").text)
+    found = re.search(r'action="/history/(?:logs/)?(\d+)/delete"', client.get("/history").text)
     assert found, "the history shows no log"
     return found.group(1)
 
@@ -250,10 +269,40 @@ def _edit_log(client: TestClient) -> Post:
     )
 
 
-def _delete_log(client: TestClient) -> Post:
-    log_id = _logged(client)
+def _delete_logged(client: TestClient) -> Post:
+    _send(client, _add_past_session(client))
     html = client.get("/history").text
-    return Post(f"/history/{log_id}/delete", {"csrf_token": csrf_from(html)})
+    found = re.search(r'action="(/history/logs/\d+/delete)"', html)
+    assert found, "the history offers no log to delete"
+    return Post(found.group(1), {"csrf_token": csrf_from(html)})
+
+
+def _undo_delete(client: TestClient) -> Post:
+    deleted = _send(client, _delete_logged(client))
+    html = client.get(deleted.headers["location"]).text
+    token = re.search(r'name="token" value="([^"]+)"', html)
+    assert token, "the history offers no Undo after a delete"
+    return Post("/history/undo", {"csrf_token": csrf_from(html), "token": token.group(1)})
+
+
+def _add_past_session(client: TestClient) -> Post:
+    html = client.get("/history/new").text
+    first = re.search(r'<datalist id="exercise-names">\s*<option value="([^"]+)">', html)
+    assert first, "the past-session form offers no exercise"
+    name = unescape(first.group(1))
+    day = re.search(r'name="date" type="date" value="([0-9-]+)"', html)
+    assert day
+    data = {"csrf_token": csrf_from(html), "date": day.group(1), "time": "00:00"}
+    data |= {"exercise-0": name, "weight-0-0": "50", "reps-0-0": "5", "action": "save"}
+    return Post("/history/new", data)
+
+
+def _delete_session(client: TestClient) -> Post:
+    _send(client, _add_past_session(client))
+    html = client.get("/history").text
+    found = re.search(r'action="(/history/sessions/\d+/delete)"', html)
+    assert found, "the history offers no session to delete"
+    return Post(found.group(1), {"csrf_token": csrf_from(html)})
 
 
 def _start_session(client: TestClient) -> Post:
@@ -283,9 +332,30 @@ def _finish_session(client: TestClient) -> Post:
     return Post(action.group(1), {"csrf_token": csrf_from(html), "notes": "Good day"})
 
 
+def _replace_exercise(client: TestClient) -> Post:
+    html = _session_page(client)
+    swap = re.search(r'<a href="(/sessions/\d+/exercises/0/swap)">', html)
+    assert swap, "the session page offers no swap"
+    page = client.get(swap.group(1)).text
+    choice = re.search(r'name="exercise_id" value="(\d+)"', page)
+    assert choice, "no alternative offered"
+    action = swap.group(1).removesuffix("/swap") + "/replace"
+    return Post(action, {"csrf_token": csrf_from(page), "exercise_id": choice.group(1)})
+
+
+def _exercise_notes(client: TestClient) -> Post:
+    post = _session_set(client)
+    _send(client, post)
+    action = post.action.removesuffix("/sets/1") + "/notes"
+    return Post(action, {"csrf_token": post.data["csrf_token"], "notes": "Seat 4"})
+
+
 # Every web form that writes training data: (method, route path) → the post to make.
 WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/settings"): _settings,
+    ("POST", "/welcome"): _welcome,
+    ("POST", "/check-in"): _check_in,
+    ("POST", "/exercises/new"): _new_exercise,
     ("POST", "/settings/training"): _training_preferences,
     ("POST", "/programs/{program_id}/enroll"): _enroll,
     ("POST", "/today/swap"): _swap,
@@ -298,10 +368,15 @@ WRITES: dict[tuple[str, str], Callable[[TestClient], Post]] = {
     ("POST", "/imports/names/muscles"): _name_muscles,
     ("POST", "/log"): _log,
     ("POST", "/history/{log_id}/edit"): _edit_log,
-    ("POST", "/history/{log_id}/delete"): _delete_log,
+    ("POST", "/history/logs/{log_id}/delete"): _delete_logged,
+    ("POST", "/history/sessions/{session_id}/delete"): _delete_session,
+    ("POST", "/history/undo"): _undo_delete,
+    ("POST", "/history/new"): _add_past_session,
     ("POST", "/sessions"): _start_session,
     ("POST", "/sessions/{session_id}/exercises/{index}/sets/{position}"): _session_set,
     ("POST", "/sessions/{session_id}/finish"): _finish_session,
+    ("POST", "/sessions/{session_id}/exercises/{index}/replace"): _replace_exercise,
+    ("POST", "/sessions/{session_id}/exercises/{index}/notes"): _exercise_notes,
 }
 
 
@@ -333,7 +408,7 @@ def test_page_views_leave_the_data_version(web: TestClient) -> None:
 
 def _invalid_log(client: TestClient) -> Post:
     post = _log(client)
-    return Post(post.action, {**post.data, "weight": "heavy"})
+    return Post(post.action, {**post.data, "weight-1": "heavy"})
 
 
 def _invalid_settings(client: TestClient) -> Post:

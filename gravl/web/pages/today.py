@@ -18,6 +18,7 @@ from gravl.auth.lifter import Lifter
 from gravl.cache import Caches
 from gravl.corridor import CachesDep, SessionDep
 from gravl.errors import Conflict, NotFound, ValidationFailed
+from gravl.logbook import entries as logbook
 from gravl.logs import service as logs
 from gravl.recommendations import service as recommendations
 from gravl.recommendations.plan import PlanStateName
@@ -227,6 +228,10 @@ async def today_context(*, session: AsyncSession, user: Lifter, caches: Caches) 
         "swap_errors": None,
         "program": enrollment[1] if enrollment else None,
         "plan": card,
+        # A day done: its summary (the latest session of the day with sets in it).
+        "done_session_id": await logbook.latest_session_on(session=session, user=user, day=on)
+        if card.state == "trained_today"
+        else None,
         "session_plan": await planned_day(session=session, user=user, caches=caches),
         "recommendations": ranking.recommendations,
         "muscles": from_snapshot(snapshot),
