@@ -41,14 +41,39 @@ PAGES = (
     ("exercises", "/exercises?q=press"),
     ("custom-workout", "/workouts/custom/new"),
     ("settings", "/settings"),
+    ("welcome", "/welcome"),
+    ("check-in", "/check-in?muscle=quadriceps"),
+    ("new-exercise", "/exercises/new"),
+    ("past-session", "/history/new"),
     ("training", "/settings/training"),
     ("security", "/settings/security"),
     ("not-found", "/no-such-page"),
 )
 
 
+# Shot again in the dark theme (STEM-dark-VIEWPORT.png): the pages a lifter sees most.
+DARK_PAGES = (("today", "/today"), ("history", "/history"), ("progress", "/progress"))
 # The stems to write (from the command line); empty: all of them.
 WANTED: set[str] = set()
+
+
+def _finish(page: Page) -> str | None:
+    """Finish the session on the page; its summary's path."""
+    button = page.get_by_role("button", name="Finish session")
+    if not button.count():
+        return None
+    button.click()
+    page.wait_for_url(re.compile(r"/summary$"))
+    return "/" + page.url.split("/", 3)[3]
+
+
+def _dark(page: Page, viewport: str) -> None:
+    page.goto("/today")
+    skip = page.locator("[data-rest-bar] [data-rest-skip]")
+    if skip.count() and skip.is_visible():
+        skip.click()  # the rest after the session's last set: not part of these pictures
+    for stem, path in DARK_PAGES:
+        _shoot(page, f"{stem}-dark", path, viewport)
 
 
 def _shoot(page: Page, stem: str, path: str | None, viewport: str, part: str = "") -> None:
@@ -149,13 +174,25 @@ def main() -> None:
         pages = {}
         for viewport, size in VIEWPORTS.items():
             context = browser.new_context(
-                base_url=server.url, viewport=size, is_mobile=viewport == "mobile"
+                base_url=server.url,
+                viewport=size,
+                is_mobile=viewport == "mobile",
+                locale="en-GB",  # the demo lifter's kilograms
+                color_scheme="light",
             )
             pages[viewport] = context.new_page()
             _tour(pages[viewport], viewport)
         # The session last, once every viewport has shot Today before it was started.
         for viewport, page in pages.items():
             _session(page, viewport)
+        # Then finished (one session, both viewports see it): its summary and the day done;
+        # then the dark theme.
+        summary = _finish(pages[list(pages)[-1]])
+        for viewport, page in pages.items():
+            if summary is not None:
+                _shoot(page, "session-summary", summary, viewport)
+            page.emulate_media(color_scheme="dark")
+            _dark(page, viewport)
             page.context.close()
         browser.close()
 
