@@ -210,10 +210,17 @@ def test_building_a_custom_workout_and_editing_a_log_in_pounds(page: Page) -> No
 
 @pytest.mark.parametrize("viewport", ["mobile"])
 def test_the_other_pages_are_accessible_in_both_themes(page: Page) -> None:
-    """The pages no other test here runs axe on: settings, the workout and its summary,
-    signing in and up."""
+    """The pages no other test here runs axe on: settings, the welcome page, a check-in, a
+    new exercise, the workout and its summary, signing in and up."""
     sign_up(page)
-    for path in ("/settings", "/settings/training", "/settings/security", "/welcome"):
+    for path in (
+        "/settings",
+        "/settings/training",
+        "/settings/security",
+        "/welcome",
+        "/check-in?muscle=chest",
+        "/exercises/new",
+    ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert axe_violations(page) == [], path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -122,6 +123,11 @@ def test_import_matches_the_generated_history(client: TestClient, app: str) -> N
         assert report.pop("import_id") is not None
         assert (report.pop("nothing_new"), report.pop("replaced_imports")) == (False, [])
         assert (report.pop("updated_sets"), report.pop("renamed")) == (0, [])
+        # The span the file covers: its first and its last set.
+        moments = sorted(s.performed_at for s in export.expected)
+        first_at = datetime.fromisoformat(report.pop("first_at").replace("Z", "+00:00"))
+        last_at = datetime.fromisoformat(report.pop("last_at").replace("Z", "+00:00"))
+        assert (first_at, last_at) == (moments[0], moments[-1]), case
         names = {n["name"]: n for n in report.pop("names")}
         assert set(names) == {s.exercise_name for s in export.expected}
         assert sum(n["sets"] for n in names.values()) == len(export.expected)

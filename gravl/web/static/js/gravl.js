@@ -1,8 +1,8 @@
 // Gravl's own behaviour: the body map's details on hover, tap and keyboard focus; the logging
 // page's sets, each stored by its ✓ without a page load, with drafts and an outbox that lose
-// nothing (docs/logging.md); adding a row when editing a log; the session's "As planned"
-// button. Dependency-free; every page works without it (the table holds the body map's data,
-// each ✓ and "Add set" fall back to a post, "As planned" logs whatever the inputs hold).
+// nothing (docs/logging.md); adding a row when editing a log. The rest timer and the workout
+// page are gym.js's. Dependency-free; every page works without it (the table holds the body
+// map's data, each ✓ and "Add set" fall back to a post).
 (function () {
   "use strict";
 
@@ -40,60 +40,12 @@
     });
   }
 
-  // --- Rest timer -----------------------------------------------------------------------
-  function bindRestTimer(timer) {
-    var display = timer.querySelector("[data-rest-remaining]");
-    var announce = timer.querySelector("[data-rest-announce]");
-    var rest = Number(timer.dataset.restSeconds) || 90;
-    var endsAt = 0;
-    var tick = null;
-
-    function format(seconds) {
-      var s = Math.max(0, Math.ceil(seconds));
-      return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-    }
-    function render() {
-      var left = (endsAt - Date.now()) / 1000;
-      display.textContent = format(left);
-      if (left <= 0) {
-        stop();
-        announce.textContent = "Rest over: next set.";
-        timer.classList.add("is-done");
-        if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-      }
-    }
-    function stop() {
-      if (tick) clearInterval(tick);
-      tick = null;
-      timer.classList.remove("is-running");
-    }
-    function start(seconds) {
-      stop();
-      endsAt = Date.now() + seconds * 1000;
-      announce.textContent = "Rest started: " + format(seconds) + ".";
-      timer.classList.add("is-running");
-      timer.classList.remove("is-done");
-      tick = setInterval(render, 250);
-      render();
-    }
-    timer.querySelector("[data-rest-start]").addEventListener("click", function () { start(rest); });
-    timer.querySelector("[data-rest-add]").addEventListener("click", function () {
-      start(tick ? (endsAt - Date.now()) / 1000 + 30 : 30);
-    });
-    timer.querySelector("[data-rest-stop]").addEventListener("click", function () {
-      stop();
-      display.textContent = format(rest);
-      announce.textContent = "Rest stopped.";
-    });
-    return { start: function () { start(rest); } };
-  }
-
   // --- The logging page: each set stored by its ✓, nothing typed ever lost (docs/logging.md) --
   // Rows not yet ticked are kept in localStorage (key: lifter, exercise, workout, day) and put
   // back after a reload; a ticked set waits in an outbox there until the server has it, and is
   // sent again when the network comes back. A ✓ names the set position it was given, so a
   // retry replaces that set instead of adding one.
-  function bindLogForm(form, timer) {
+  function bindLogForm(form) {
     var key = form.dataset.draftKey;
     var outboxKey = key + ":outbox";
     var rest = Number(form.dataset.restSeconds) || 90;
@@ -114,7 +66,6 @@
     function say(text) { if (announce) announce.textContent = text; }
     function startRest() {
       if (window.Gravl && window.Gravl.restTimer) window.Gravl.restTimer.start(rest);
-      else if (timer) timer.start();
     }
     function status(li, text, retry) {
       var p = li.querySelector("[data-set-status]");
@@ -389,34 +340,10 @@
     });
   }
 
-  // --- The session's next set: "As planned" until an input differs from the target -------
-  function bindSetForm(form) {
-    var button = form.querySelector("[data-set-submit]");
-    if (!button) return;
-    var planned = button.innerHTML;
-    function edited() {
-      return Array.prototype.some.call(form.querySelectorAll("input:not([type=hidden]), select"), function (el) {
-        if (el.tagName === "SELECT") {
-          return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
-        }
-        return el.value !== el.defaultValue;
-      });
-    }
-    function relabel() {
-      if (edited()) button.textContent = button.dataset.editedLabel;
-      else button.innerHTML = planned;
-    }
-    form.addEventListener("input", relabel);
-    form.addEventListener("change", relabel);
-  }
-
   function init(root) {
     root.querySelectorAll("[data-bodymap]").forEach(bindBodyMap);
-    var timerElement = root.querySelector("[data-rest-timer]");
-    var timer = timerElement ? bindRestTimer(timerElement) : null;
-    root.querySelectorAll("[data-log-form]").forEach(function (form) { bindLogForm(form, timer); });
+    root.querySelectorAll("[data-log-form]").forEach(bindLogForm);
     root.querySelectorAll("[data-edit-form]").forEach(bindEditForm);
-    root.querySelectorAll("[data-set-form]").forEach(bindSetForm);
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
