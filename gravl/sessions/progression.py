@@ -306,7 +306,8 @@ def _first_time(
 ) -> ExercisePlan:
     empty = loader.load(0.0, "up")
     if rule == "linear" and (lift.equipment or "") in {"barbell", "ez_bar"}:
-        step = weight_text(lift.increment_kg, context.units)
+        # The step as the lifter's plates make it (2.5 kg is 5 lb on a pound bar, not 5.5).
+        step = weight_text(loader.up_from(empty, lift.increment_kg) - empty, context.units)
         return ExercisePlan(
             rule,
             _straight(prescription, empty, None),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from gravl.auth.preferences import default_plates
 from gravl.sessions.progression import (
     Context,
     DoneSession,
@@ -20,6 +21,7 @@ from gravl.sessions.progression import (
     load_for,
     prescribe,
 )
+from gravl.sessions.service import loader_for
 from gravl.stats.e1rm import estimate_1rm
 
 NOW = datetime(2026, 6, 1, 18, tzinfo=UTC)
@@ -158,6 +160,17 @@ def test_first_time_on_a_bar_starts_empty_and_otherwise_asks_for_a_choice() -> N
     curl = prescribe(CURL, Prescription(3, 10, 60), [], _context(), LOADER)
     assert {s.weight_kg for s in curl.sets} == {None}
     assert {s.rpe for s in curl.sets} == {7}
+
+
+def test_a_pound_lifter_is_told_the_step_their_plates_make() -> None:
+    """2.5 kg converted is 5.5 lb, which no pound bar loads: the first time says 5 lb."""
+    pounds = loader_for("barbell", default_plates("lb"))
+    bar = prescribe(BENCH, FIVE_BY_FIVE, [], _context(units="lb"), pounds)
+    assert bar.reasons[0].startswith("First time: start with the empty bar (45 lb) and add 5 lb ")
+    kilos = prescribe(
+        BENCH, FIVE_BY_FIVE, [], _context(), loader_for("barbell", default_plates("kg"))
+    )
+    assert "and add 2.5 kg after every session" in kilos.reasons[0]
 
 
 def test_body_weight_and_timed_work_progress_by_reps_and_seconds() -> None:
