@@ -21,8 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gravl.auth.lifter import Lifter
 from gravl.history.models import LogSet, TrainingSession, WorkoutLog
-from gravl.history.sets import SetType
-from gravl.stats.records import PersonalRecord, RecordType, personal_records
+from gravl.stats.records import PersonalRecord, RecordType, WorkingSet, personal_records
 from gravl.training.cache import builtin_workouts
 from gravl.training.models import CustomWorkout
 
@@ -184,19 +183,6 @@ def group_entries(
     return entries
 
 
-@dataclass(frozen=True, slots=True)
-class _Performed:
-    """A working set as ``personal_records`` reads it."""
-
-    exercise_id: int
-    log_id: int
-    performed_at: datetime
-    reps: int | None
-    weight_kg: float | None
-    rpe: float | None
-    set_type: SetType
-
-
 def _record_key(record: PersonalRecord) -> tuple[int, RecordType, int | None]:
     weight = (
         round(record.weight_kg * _WEIGHT_STEPS_PER_KG)
@@ -212,7 +198,7 @@ _E1RM_ROUNDING = 0.005
 
 
 def records_set(
-    performed: Iterable[_Performed],
+    performed: Iterable[WorkingSet],
     wanted: set[int],
     held: Mapping[RecordKey, float] | None = None,
 ) -> dict[int, list[PersonalRecord]]:
@@ -284,7 +270,7 @@ async def _records(
         session, user, {log.exercise_id for log in ordered}, ordered[0].performed_at
     )
     performed = (
-        _Performed(
+        WorkingSet(
             log.exercise_id, log.id, log.performed_at, s.reps, s.weight_kg, s.rpe, s.set_type
         )
         for log in ordered

@@ -43,6 +43,19 @@ class PerformedSet(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class WorkingSet:
+    """A logged set read from the database as plain values (a ``PerformedSet``)."""
+
+    exercise_id: int
+    log_id: int
+    performed_at: datetime
+    reps: int | None
+    weight_kg: float | None
+    rpe: float | None
+    set_type: SetType
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalRecord:
     exercise_id: int
     type: RecordType

@@ -21,21 +21,10 @@ from gravl.db import utcnow
 from gravl.history.models import LogSet, WorkoutLog
 from gravl.history.sets import SetType
 from gravl.stats.e1rm import estimate_1rm, set_volume
-from gravl.stats.records import PersonalRecord, personal_records
+from gravl.stats.records import PersonalRecord, WorkingSet, personal_records
 
 # FORMATS.md / API.md: a secondary muscle gets half a set's credit.
 SECONDARY_SET_CREDIT = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class _WorkingSet:
-    exercise_id: int
-    log_id: int
-    performed_at: datetime
-    reps: int | None
-    weight_kg: float | None
-    rpe: float | None
-    set_type: SetType
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +60,7 @@ async def records(*, session: AsyncSession, user: Lifter) -> list[tuple[Personal
         # Chronological, so on a tie the first lift keeps the record.
         .order_by(WorkoutLog.performed_at, WorkoutLog.id, LogSet.position)
     )
-    found = personal_records(_WorkingSet(*row) for row in rows)
+    found = personal_records(WorkingSet(*row) for row in rows)
     names = dict(
         (
             await session.execute(
