@@ -57,10 +57,14 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
             # Let the upload arrive and the import get under way, then kill the server hard.
             # Parsing 40,000 sets before the first write took over 30 s once in CI while the
             # other test worker drove Chromium: wait up to 90 s.
+            # Sampled once per turn: a second look could fall between two of its statements.
             deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and not _importing(url):
+            started = False
+            while time.monotonic() < deadline and uploader.is_alive():
+                if started := _importing(url):
+                    break
                 time.sleep(0.05)
-            assert _importing(url), "the import never started writing"
+            assert started, f"the import never started writing ({outcome})"
             server.process.send_signal(signal.SIGKILL)
             server.process.wait(timeout=10)
             uploader.join(timeout=60)
