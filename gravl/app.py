@@ -20,6 +20,7 @@ from gravl.errors import ERROR_RESPONSES, install_error_handlers
 from gravl.logs.router import router as logs_router
 from gravl.logs.session_router import router as session_sets_router
 from gravl.migrations.runner import head_revision
+from gravl.observability.access import AccessLog
 from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
 from gravl.observability.metrics import observe_request, start_pool_sampling
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
         hsts=settings.hsts,
         observe=observe_request,
+        access_log=AccessLog(settings.log_level),
     )
     # Outermost: the client address and scheme every other layer sees come from it, and only
     # a trusted proxy may set them (GRAVL_TRUSTED_PROXIES).

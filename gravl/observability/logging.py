@@ -60,6 +60,11 @@ def _redact_mapping(mapping: MutableMapping[str, Any]) -> MutableMapping[str, An
     return mapping
 
 
+def redact_text(text: str) -> str:
+    """``text`` with e-mail addresses, JWTs, password hashes and refresh tokens replaced."""
+    return str(_redact_value(text))
+
+
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
         # The substring tests keep the common case (none of the markers) free of regex work.

@@ -6,9 +6,9 @@ path, and so it can refuse an oversized body from ``Content-Length`` before read
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -51,9 +51,18 @@ CSP = (
 
 
 RouteObserver = Callable[[Scope, int, float], None]
+AccessWriter = Callable[..., None]  # gravl.observability.access.AccessLog
 
 
 class GravlMiddleware:
+    """Request id, security headers, the body-size limit, the access line and the metrics.
+
+    Every request passes through it, so its own cost is part of every figure in
+    docs/PERFORMANCE.md ("The middleware tax"): one pass over the request headers, one wrapper
+    around ``send``, and a wrapper around ``receive`` only for a chunked body, the one kind
+    whose size is not declared up front.
+    """
+
     def __init__(
         self,
         app: ASGIApp,
@@ -62,11 +71,13 @@ class GravlMiddleware:
         max_upload_bytes: int,
         hsts: bool,
         observe: RouteObserver | None = None,
+        access_log: AccessWriter | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.observe = observe
+        self.access_log = access_log
         headers = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
@@ -77,73 +88,72 @@ class GravlMiddleware:
         if hsts:
             headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
         self.security_headers = headers
+        # API answers carry tokens and personal data (pages say so themselves, on render).
+        self.api_headers = [*headers, _NO_STORE]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _request_id(scope)
+        request_id, declared, chunked = _read_headers(scope)
         scope.setdefault("state", {})["request_id"] = request_id
-        limit = self._limit_for(scope["path"])
-        status_holder = [500]
-        extra_headers = [*self.security_headers, (b"x-request-id", request_id.encode())]
-        if scope["path"].startswith("/api/"):
-            # API answers carry tokens and personal data (pages say so themselves, on render).
-            extra_headers.append(_NO_STORE)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_holder[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), *extra_headers]
-            await send(message)
-
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _reject_too_large(send_with_headers, limit, scope["path"])
-            self._finish(scope, 413, started, request_id)
-            return
-
-        received = 0
+        path = scope["path"]
+        limit = self._limit_for(path)
+        base = self.api_headers if path.startswith("/api/") else self.security_headers
+        extra_headers = [*base, (b"x-request-id", request_id.encode())]
+        status = 500
+        response_started = False
         rejected = False
 
-        async def limited_receive() -> Message:
-            # A body without Content-Length (chunked) is counted as it streams; past the limit
-            # the 413 goes out at once and the app sees a disconnect, whatever it then answers.
-            nonlocal received, rejected
-            message = await receive()
-            if message["type"] == "http.request" and not rejected:
-                received += len(message.get("body", b""))
-                if received > limit:
-                    rejected = True
-                    if not response_started:
-                        await _reject_too_large(send_with_headers, limit, scope["path"])
-                    return {"type": "http.disconnect"}
-            return message
-
-        response_started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
             if rejected:
                 return
             if message["type"] == "http.response.start":
+                status = message["status"]
                 response_started = True
-            await send_with_headers(message)
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
+            await send(message)
+
+        if declared is not None and declared > limit:
+            await _reject_too_large(send_with_headers, limit, path)
+            self._finish(scope, 413, started, request_id)
+            return
+
+        app_receive = receive
+        if chunked:
+            received = 0
+
+            async def limited_receive() -> Message:
+                # A chunked body is counted as it streams; past the limit the 413 goes out at
+                # once and the app sees a disconnect, whatever it then answers.
+                nonlocal received, rejected
+                message = await receive()
+                if message["type"] == "http.request" and not rejected:
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        if not response_started:
+                            await _reject_too_large(send_with_headers, limit, path)
+                        rejected = True
+                        return {"type": "http.disconnect"}
+                return message
+
+            app_receive = limited_receive
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, app_receive, send_with_headers)
         except Exception:
             if not rejected:
                 # Starlette's ServerErrorMiddleware sits outside this one: answering here keeps
                 # the headers, the request id, the log line and the count on every failure.
                 log.exception("unhandled error", request_id=request_id, route=route_template(scope))
                 if response_started:  # too late for another answer: count what was sent
-                    self._finish(scope, status_holder[0], started, request_id)
+                    self._finish(scope, status, started, request_id)
                     raise
                 await _internal_error(send_with_headers, request_id)
-                status_holder[0] = 500
-        self._finish(scope, status_holder[0], started, request_id)
+                status = 500
+        self._finish(scope, status, started, request_id)
 
     def _limit_for(self, path: str) -> int:
         if path in _UPLOAD_PATHS:
@@ -154,18 +164,17 @@ class GravlMiddleware:
         duration_ms = (time.perf_counter() - started) * 1000
         if self.observe is not None:
             self.observe(scope, status, duration_ms)
-        route = route_template(scope)
-        state: dict[str, Any] = scope.get("state", {})
-        log.info(
-            "request",
-            request_id=request_id,
-            method=scope["method"],
-            route=route,
-            status=status,
-            duration_ms=round(duration_ms, 2),
-            user_id=state.get("user_id"),
-            client=_client(scope),
-        )
+        if self.access_log is not None:
+            state: dict[str, Any] = scope.get("state", {})
+            self.access_log(
+                request_id=request_id,
+                method=scope["method"],
+                route=route_template(scope),
+                status=status,
+                duration_ms=duration_ms,
+                user_id=state.get("user_id"),
+                client=_client(scope),
+            )
 
 
 def route_template(scope: Scope) -> str:
@@ -180,24 +189,28 @@ def _client(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-def _request_id(scope: Scope) -> str:
+def _read_headers(scope: Scope) -> tuple[str, int | None, bool]:
+    """The request id to use, the declared body length and whether the body is chunked.
+
+    A body with a Content-Length cannot exceed it (the server frames the request by it), so
+    only a chunked body needs counting as it arrives.
+    """
+    request_id: str | None = None
+    declared: int | None = None
+    chunked = False
     for name, value in scope["headers"]:
-        if name == b"x-request-id":
+        if name == b"x-request-id" and request_id is None:
             candidate = value.decode("latin-1")
-            if _SANE_REQUEST_ID.match(candidate):
-                return str(candidate)
-            break
-    return uuid.uuid4().hex
-
-
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
+            request_id = candidate if _SANE_REQUEST_ID.match(candidate) else ""
+        elif name == b"content-length":
             try:
-                return int(value)
+                declared = int(value)
             except ValueError:
-                return None
-    return None
+                declared = None
+        elif name == b"transfer-encoding":
+            chunked = True
+    # 16 random bytes as hex: the shape of uuid4().hex, without building a UUID object.
+    return request_id or os.urandom(16).hex(), declared, chunked
 
 
 async def _reject_too_large(send: Send, limit: int, path: str) -> None:
