@@ -211,3 +211,29 @@ def test_other_lifters_logs_are_invisible(
     assert client.patch(url, json={"notes": "x"}, headers=other_lifter.headers).status_code == 404
     assert client.delete(url, headers=other_lifter.headers).status_code == 404
     assert client.get("/api/logs", headers=other_lifter.headers).json()["items"] == []
+
+
+def test_the_list_answers_each_log_as_the_log_itself_does(
+    client: TestClient, lifter: Account, bench: int
+) -> None:
+    # The list is assembled from plain rows without validation (gravl.logs.service.list_logs);
+    # every field must still be what GET /api/logs/{id} says, and valid against the schema.
+    from gravl.logs.schemas import LogPage
+
+    squat = exercise_id(client, "barbell-back-squat")
+    log(
+        client,
+        lifter,
+        bench,
+        sets=[{"reps": 10, "weight_kg": 40, "set_type": "warmup"}, {"reps": 5, "weight_kg": 100}],
+        notes="paused",
+        performed_at=ago(hours=2),
+    )
+    log(client, lifter, squat, sets=[{"reps": 5, "weight_kg": 140, "rpe": 8.5}])
+    log(client, lifter, squat, sets=[{"reps": 0, "weight_kg": 150, "set_type": "failure"}])
+    page = client.get("/api/logs", headers=lifter.headers).json()
+    LogPage.model_validate(page)
+    assert len(page["items"]) == 3
+    for item in page["items"]:
+        alone = client.get(f"/api/logs/{item['id']}", headers=lifter.headers).json()
+        assert item == alone
