@@ -380,8 +380,11 @@ async def list_logs(
     sets: dict[int, list[SetOut]] = {row.id: [] for row in page}
     if page:
         found = await session.execute(_LISTED_SETS, {"log_ids": list(sets)})
-        for log_id, *values in found:
-            sets[log_id].append(SetOut.model_construct(**dict(zip(SetOut.model_fields, values))))
+        for row in found:
+            fields = row._mapping
+            sets[row.log_id].append(
+                SetOut.model_construct(**{name: fields[name] for name in SetOut.model_fields})
+            )
     items = [
         LogOut.model_construct(
             **{name: row._mapping[name] for name in _LISTED_LOG_FIELDS},
