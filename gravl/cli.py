@@ -62,18 +62,24 @@ def serve(
         console.print("[red]the metrics port must differ from the API port")
         raise typer.Exit(2)
     with multiprocess_directory() as directory, metrics_server(bind, metrics_port, directory):
-        uvicorn.run(
+        from gravl.observability.lifecycle import run_server
+
+        config = uvicorn.Config(
             "gravl.asgi:app",
             host=bind,
             port=api_port,
             workers=workers,
-            log_level="warning",
+            # The levels are logging_config's: uvicorn's lifecycle lines at info, no access log.
+            log_level=None,
             log_config=logging_config(settings.log_level),
             access_log=False,
             # The app applies the proxy headers itself, from GRAVL_TRUSTED_PROXIES.
             proxy_headers=False,
             server_header=False,
+            timeout_keep_alive=settings.keep_alive_s,
+            timeout_graceful_shutdown=settings.graceful_shutdown_s,
         )
+        run_server(config)
 
 
 @app.command("secret-key")

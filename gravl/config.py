@@ -40,6 +40,12 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Behind a proxy that reuses connections, the proxy must be the one to close an idle one:
+    # Gravl keeps it longer than ingress-nginx's upstream-keepalive-timeout (60 s), else a
+    # request sent as Gravl closes it is reset (a 502). On SIGTERM, in-flight requests get this
+    # long to finish, within Kubernetes' 30 s grace period (docs/operations.md).
+    keep_alive_s: int = Field(default=75, ge=1)
+    graceful_shutdown_s: int = Field(default=20, ge=1)
     metrics_port: int = 3001
     log_level: str = "info"
     hsts: bool = False

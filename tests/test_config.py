@@ -66,3 +66,16 @@ def test_env_vars_use_the_gravl_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAVL_MAX_BODY_BYTES", "2048")
     settings = Settings()
     assert (settings.port, settings.max_body_bytes) == (9123, 2048)
+
+
+def test_keep_alive_and_drain_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAVL_KEEP_ALIVE_S", "2")
+    monkeypatch.setenv("GRAVL_GRACEFUL_SHUTDOWN_S", "7")
+    settings = Settings(_env_file=None)
+    assert (settings.keep_alive_s, settings.graceful_shutdown_s) == (2, 7)
+
+
+@pytest.mark.parametrize("name", ["keep_alive_s", "graceful_shutdown_s"])
+def test_timeouts_must_be_positive(name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings(_env_file=None, **{name: 0})

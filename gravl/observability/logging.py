@@ -134,9 +134,18 @@ def logging_config(level: str = "info") -> dict[str, Any]:
             "level": logging.getLevelName(max(_level(level), logging.WARNING)),
         },
         # uvicorn's own handlers would print plain text; its records go to the root instead.
+        # uvicorn.error carries the server's lifecycle (workers started, died, shutting down),
+        # which is operational news at info; its access log stays off (gravl.access has one).
         "loggers": {
-            name: {"handlers": [], "propagate": True}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+            **{
+                name: {"handlers": [], "propagate": True}
+                for name in ("uvicorn", "uvicorn.access", "uvicorn.asgi")
+            },
+            "uvicorn.error": {
+                "handlers": [],
+                "propagate": True,
+                "level": logging.getLevelName(max(_level(level), logging.INFO)),
+            },
         },
     }
 

@@ -27,6 +27,7 @@ APP_METRICS = {
     "gravl_db_pool_size",
     "gravl_db_pool_checked_out",
     "gravl_db_pool_overflow",
+    "gravl_worker_restarts_total",  # issue 23: counted by gravl serve's supervisor
     "gravl_backup_last_success_timestamp_seconds",  # pushed by the backup job
 }
 EXPORTER_METRICS = {

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gravl.config import Settings
 from tests.ops.k8s_support import (
     K8S_DIR,
     REPO_ROOT,
@@ -450,3 +451,47 @@ def test_namespaces(objects: list[Obj], overlay: str) -> None:
     assert names == {APP_NAMESPACE[overlay], "monitoring"}
     app_objects = [o for o in objects if o["metadata"].get("namespace") == APP_NAMESPACE[overlay]]
     assert one(app_objects, "Deployment", "gravl-backend")
+
+
+# --- keep-alive and shutdown behind the ingress -----------------------------------------------
+
+# ingress-nginx's own default for its controller-wide upstream-keepalive-timeout (its
+# docs/user-guide/nginx-configuration/configmap.md), and Kubernetes' default grace period.
+INGRESS_NGINX_UPSTREAM_KEEPALIVE_S = 60
+KUBERNETES_GRACE_PERIOD_S = 30
+
+
+def proxy_idle_timeout_s() -> int:
+    """How long ingress-nginx keeps an idle connection to a pod, as deploy/k8s asks of it."""
+    config = yaml.safe_load((K8S_DIR / "ingress-nginx" / "controller-config.yaml").read_text())
+    assert config["metadata"] == {"name": "ingress-nginx-controller", "namespace": "ingress-nginx"}
+    return int(config["data"].get("upstream-keepalive-timeout", INGRESS_NGINX_UPSTREAM_KEEPALIVE_S))
+
+
+def test_the_ingress_closes_idle_connections_before_gravl_does(objects: list[Obj]) -> None:
+    # Otherwise nginx may send a request on a connection Gravl is closing: a reset, and a 502
+    # for a POST, which nginx never retries on another pod.
+    (ingress,) = of_kind(objects, "Ingress")
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+    # Snippets could set other keep-alive directives behind the ConfigMap's back.
+    annotations = ingress["metadata"].get("annotations", {})
+    assert not [key for key in annotations if "keepalive" in key or "snippet" in key]
+    settings = one(objects, "ConfigMap", "gravl-settings")["data"]
+    assert proxy_idle_timeout_s() < int(settings["GRAVL_KEEP_ALIVE_S"])
+
+
+def test_gravl_outlives_ingress_nginx_defaults_without_settings() -> None:
+    default = Settings.model_fields["keep_alive_s"].default
+    assert default > max(proxy_idle_timeout_s(), INGRESS_NGINX_UPSTREAM_KEEPALIVE_S)
+
+
+def test_sigterm_drains_within_the_grace_period(objects: list[Obj]) -> None:
+    deployment = one(objects, "Deployment", "gravl-backend")
+    spec = deployment["spec"]["template"]["spec"]
+    (app,) = spec["containers"]
+    # ingress-nginx learns of the pod's removal a moment after the kubelet starts stopping it.
+    pre_stop = app["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert pre_stop >= 1
+    drain = int(one(objects, "ConfigMap", "gravl-settings")["data"]["GRAVL_GRACEFUL_SHUTDOWN_S"])
+    grace = spec.get("terminationGracePeriodSeconds", KUBERNETES_GRACE_PERIOD_S)
+    assert pre_stop + drain < grace, "the kubelet would SIGKILL requests still draining"

@@ -32,6 +32,8 @@ REQUIRED_ALERTS = [
     "SignInFailureBurst",
     "RefreshTokenReuse",
     "LockoutBurst",
+    # Issue 23 (worker deaths inside a running pod).
+    "WorkerRestarting",
 ]
 
 # The values of gravl_security_events_total's `event` label (issue 15).
