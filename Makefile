@@ -85,11 +85,15 @@ pytest: setup postgres tools browser
 
 test: lint typecheck pytest
 
-# Throughput and latency against the framework ceiling, on a seeded PostgreSQL (< 10 minutes).
+# Throughput and latency against a bare FastAPI ceiling, on a seeded PostgreSQL, then the
+# middleware's cost layer by layer and py-spy profiles of each endpoint (< 15 minutes); every
+# part writes its section of docs/PERFORMANCE.md.
 bench: setup postgres
 	@bash scripts/install-k6.sh
 	@bash scripts/ensure-apt.sh wrk:wrk
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/middleware.py --write
+	$(BIN)/python bench/profile.py --write
 
 # Rewrite docs/PRODUCTION_SIGN_OFF.md from the last full run's results (var/junit.xml).
 sign-off: setup

@@ -496,10 +496,11 @@ def _short(cmdline: str) -> str:
     return cmdline[:60]
 
 
-def write_section(text: str) -> None:
-    """Replace this harness's section of docs/PERFORMANCE.md, keeping every other section."""
+def write_section(text: str, section: str = SECTION) -> None:
+    """Replace one harness's section of docs/PERFORMANCE.md (``text`` starts with its
+    heading), keeping every other section."""
     current = DOC.read_text() if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text + "\n", current, count=1)
     else:

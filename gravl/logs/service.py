@@ -14,10 +14,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,9 +30,10 @@ from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
-from gravl.history.models import LogSet, TrainingSession, WorkoutLog
+from gravl.history.models import LogSet, SourceType, TrainingSession, WorkoutLog
+from gravl.history.sets import SetType
 from gravl.ids import MAX_ID
-from gravl.logs.schemas import LogIn, LogOut, LogPatch, SetIn, SetOut
+from gravl.logs.schemas import LogIn, LogPatch, SetIn
 from gravl.recovery import service as recovery
 from gravl.recovery.model import MuscleState
 from gravl.stats.e1rm import summarise_sets
@@ -84,8 +85,6 @@ _VISIBLE_EXERCISE_NAME = select(Exercise.name).where(
 _LOGS = cast(Table, WorkoutLog.__table__)
 _SETS = cast(Table, LogSet.__table__)
 _INSERT_LOG = insert(_LOGS).returning(_LOGS.c.id)
-# LogOut's fields that are the log row's own columns.
-_LISTED_LOG_FIELDS = tuple(name for name in LogOut.model_fields if name in _LOGS.c)
 _INSERT_SETS = insert(_SETS)
 
 
@@ -297,7 +296,7 @@ def list_bound(value: datetime | date, timezone: str, *, field: str, end: bool) 
     return instant
 
 
-def encode_cursor(log: WorkoutLog | LogOut) -> str:
+def encode_cursor(log: WorkoutLog | ListedLog) -> str:
     raw = f"{log.performed_at.isoformat()}|{log.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -324,22 +323,84 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     return found
 
 
-# The list's two statements, built once (module docstring of gravl.logs.router: statement
-# construction cost more than the queries). The first page of an unfiltered list, the one a
-# client asks for most, is used as it is; filters add conditions to it.
-_LISTED = select(
-    *(_LOGS.c[name] for name in _LISTED_LOG_FIELDS), Exercise.name.label("exercise_name")
-).join(Exercise, Exercise.id == _LOGS.c.exercise_id)
-_LIST_PAGE = (
-    _LISTED.where(_LOGS.c.user_id == bindparam("user_id"))
-    .order_by(_LOGS.c.performed_at.desc(), _LOGS.c.id.desc())
-    .limit(bindparam("limit"))
-)
-_LISTED_SETS = (
-    select(_SETS.c.log_id, *(_SETS.c[name] for name in SetOut.model_fields))
-    .where(_SETS.c.log_id.in_(bindparam("log_ids", expanding=True)))
-    .order_by(_SETS.c.log_id, _SETS.c.position)
-)
+@dataclass(frozen=True, slots=True)
+class ListedSet:
+    """A set as the log list answers it: ``SetOut``'s fields (tests/logs/test_listed.py)."""
+
+    reps: int | None
+    weight_kg: float | None
+    rpe: float | None
+    set_type: SetType
+    duration_s: int | None
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedLog:
+    """A log as the list answers it: ``LogOut``'s fields, built without validation from our own
+    rows (a pydantic model costs ten times as much to make, and the list makes hundreds)."""
+
+    id: int
+    exercise_id: int
+    exercise_name: str
+    performed_at: datetime
+    sets: list[ListedSet]
+    source_type: SourceType
+    workout_id: int | None
+    custom_workout_id: int | None
+    custom_workout_exercise_id: int | None
+    swapped_from_id: int | None
+    session_id: int | None
+    notes: str | None
+    volume_kg: float
+    best_e1rm_kg: float | None
+    created_at: datetime
+    updated_at: datetime
+    recovery: tuple[()] = ()  # LogOut's touched muscles: only a new log's answer has them
+
+
+_LOG_COLUMNS = tuple(_LOGS.c[name] for name in ListedLog.__dataclass_fields__ if name in _LOGS.c)
+_SET_COLUMNS = tuple(_SETS.c[name] for name in ListedSet.__dataclass_fields__)
+
+
+def _page_statement(*, exercise: bool) -> Select[Any]:
+    """One page of a lifter's logs with their exercise's name and their sets, newest first, in
+    one statement built once: the page's logs in a subquery (limit + 1, to know whether a
+    next page exists), then one row per set. Every filter is a bound parameter (an unbounded
+    one is the widest instant), so the list needs no statement built per request."""
+    page = (
+        select(*_LOG_COLUMNS)
+        .where(
+            _LOGS.c.user_id == bindparam("user_id"),
+            _LOGS.c.performed_at >= bindparam("since"),
+            _LOGS.c.performed_at <= bindparam("until"),
+            or_(
+                _LOGS.c.performed_at < bindparam("at"),
+                and_(_LOGS.c.performed_at == bindparam("at"), _LOGS.c.id < bindparam("last_id")),
+            ),
+        )
+        .order_by(_LOGS.c.performed_at.desc(), _LOGS.c.id.desc())
+        .limit(bindparam("limit"))
+    )
+    if exercise:
+        page = page.where(_LOGS.c.exercise_id == bindparam("exercise_id"))
+    logs = page.subquery("page")
+    return (
+        select(
+            *(logs.c[c.key] for c in _LOG_COLUMNS),
+            Exercise.name,
+            *(_SETS.c[c.key] for c in _SET_COLUMNS),
+        )
+        .join_from(logs, Exercise, Exercise.id == logs.c.exercise_id)
+        .outerjoin(_SETS, _SETS.c.log_id == logs.c.id)
+        .order_by(logs.c.performed_at.desc(), logs.c.id.desc(), _SETS.c.position)
+    )
+
+
+_NAME_AT = len(_LOG_COLUMNS)
+_SET_TYPE_AT = _NAME_AT + 1 + [c.key for c in _SET_COLUMNS].index("set_type")
+_PAGE = _page_statement(exercise=False)
+_PAGE_OF_EXERCISE = _page_statement(exercise=True)
 
 
 async def list_logs(
@@ -351,50 +412,36 @@ async def list_logs(
     exercise_id: int | None,
     limit: int,
     cursor: str | None,
-) -> tuple[list[LogOut], str | None]:
-    """The user's logs, newest first, a page at a time, as the API answers them.
-
-    Read as plain rows in two queries (the page with each exercise's name, then its sets) and
-    assembled without validation: the rows come from our own tables, and the ORM objects and
-    a second validation were most of the list's time (docs/PERFORMANCE.md).
-    """
-    query = _LIST_PAGE
+) -> tuple[list[ListedLog], str | None]:
+    """The user's logs, newest first, a page at a time, as the API answers them: one query."""
+    since = EARLIEST_INSTANT
     if start is not None:
         since = list_bound(start, user.timezone, field="from", end=False)
-        query = query.where(_LOGS.c.performed_at >= since)
+    until = LATEST_INSTANT
     if end is not None:
         until = list_bound(end, user.timezone, field="to", end=True)
-        query = query.where(_LOGS.c.performed_at <= until)
+    at, last_id = decode_cursor(cursor) if cursor else (LATEST_INSTANT, MAX_ID)
+    params: dict[str, Any] = {
+        "user_id": user.id,
+        "since": since,
+        "until": until,
+        "at": at,
+        "last_id": last_id,
+        "limit": limit + 1,
+    }
+    statement = _PAGE
     if exercise_id is not None:
-        query = query.where(_LOGS.c.exercise_id == exercise_id)
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(
-                _LOGS.c.performed_at < at,
-                and_(_LOGS.c.performed_at == at, _LOGS.c.id < last_id),
-            )
-        )
-    rows = (await session.execute(query, {"user_id": user.id, "limit": limit + 1})).all()
-    page = rows[:limit]
-    sets: dict[int, list[SetOut]] = {row.id: [] for row in page}
-    if page:
-        found = await session.execute(_LISTED_SETS, {"log_ids": list(sets)})
-        for row in found:
-            fields = row._mapping
-            sets[row.log_id].append(
-                SetOut.model_construct(**{name: fields[name] for name in SetOut.model_fields})
-            )
-    items = [
-        LogOut.model_construct(
-            **{name: row._mapping[name] for name in _LISTED_LOG_FIELDS},
-            exercise_name=row.exercise_name,
-            sets=sets[row.id],
-            recovery=[],
-        )
-        for row in page
-    ]
-    return items, encode_cursor(items[-1]) if len(rows) > limit else None
+        statement, params["exercise_id"] = _PAGE_OF_EXERCISE, exercise_id
+    logs: list[ListedLog] = []
+    for row in await session.execute(statement, params):
+        if not logs or logs[-1].id != row[0]:
+            # The row: the log's columns (id, exercise_id, performed_at, then the rest in
+            # ListedLog's order), the exercise's name, the set's columns.
+            logs.append(ListedLog(row[0], row[1], row[_NAME_AT], row[2], [], *row[3:_NAME_AT]))
+        if row[_SET_TYPE_AT] is not None:  # a log without sets has one row of NULLs
+            logs[-1].sets.append(ListedSet(*row[_NAME_AT + 1 :]))
+    page = logs[:limit]
+    return page, encode_cursor(page[-1]) if len(logs) > limit else None
 
 
 async def update_log(

@@ -20,7 +20,8 @@ from starlette.datastructures import FormData
 from gravl.history.models import LogSet
 from gravl.history.sets import SetType
 from gravl.logs.kinds import SetKind
-from gravl.logs.schemas import MAX_SETS, ZERO_REPS, SetIn, SetOut
+from gravl.logs.schemas import MAX_SETS, ZERO_REPS, SetIn
+from gravl.logs.service import ListedSet
 from gravl.web.forms import FormErrors
 from gravl.web.templating import to_kg, weight_input
 
@@ -200,7 +201,7 @@ def typed_seconds(text: str, *, unit_s: int) -> int:
     return total
 
 
-def live_from_set(s: LogSet | SetIn | SetOut, units: str) -> LiveSet:
+def live_from_set(s: LogSet | SetIn | ListedSet, units: str) -> LiveSet:
     """A stored set as the live form shows it."""
     distance = ""
     if s.distance_m is not None:
@@ -224,7 +225,7 @@ def live_like(row: LiveSet) -> LiveSet:
 
 
 def live_plan(
-    last: Sequence[LogSet | SetOut] | None,
+    last: Sequence[LogSet | ListedSet] | None,
     kind: SetKind,
     units: str,
     *,
