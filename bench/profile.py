@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO))
 from bench.population import populate  # noqa: E402
 from bench.run import (  # noqa: E402
     ENDPOINTS,
+    Endpoint,
     commit,
     peak_rss_mb,
     server_processes,
@@ -31,6 +32,7 @@ from bench.run import (  # noqa: E402
     write_section,
     write_tokens,
     wrk,
+    wrk_mixed,
 )
 from tests.ops.live_server import (  # noqa: E402
     LIVE_SECRET,
@@ -41,6 +43,9 @@ from tests.ops.live_server import (  # noqa: E402
 )
 
 OUT = REPO / "var" / "profiles"
+# The mixed scenario (bench/wrk/mixed.lua), profiled as a whole: a write, then the reads it
+# invalidated, then the same reads cached.
+MIXED = Endpoint("mixed: log, then read recovery and the smart workout", "GET", "/mixed", None)
 TOP = 25
 
 
@@ -77,11 +82,12 @@ def _where(frame: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--lifters", type=int, default=20)
+    parser.add_argument("--lifters", type=int, default=50)
     parser.add_argument("labels", nargs="*", help="endpoint labels (default: all but health)")
     parser.add_argument("--write", action="store_true", help="write docs/PERFORMANCE.md's section")
     args = parser.parse_args()
-    wanted = [e for e in ENDPOINTS[1:] if not args.labels or any(x in e.label for x in args.labels)]
+    every = [*ENDPOINTS[1:], MIXED]
+    wanted = [e for e in every if not args.labels or any(x in e.label for x in args.labels)]
     found: dict[str, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
     OUT.mkdir(parents=True, exist_ok=True)
     name, url = create_pg_database()
@@ -122,9 +128,14 @@ def main() -> None:
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                load = threading.Thread(
-                    target=wrk, args=(server, endpoint, args.seconds, tokens, bodies)
-                )
+                if endpoint is MIXED:
+                    load = threading.Thread(
+                        target=wrk_mixed, args=(server, args.seconds, tokens, bodies)
+                    )
+                else:
+                    load = threading.Thread(
+                        target=wrk, args=(server, endpoint, args.seconds, tokens, bodies)
+                    )
                 load.start()
                 load.join()
                 spy.wait(timeout=60)
