@@ -18,9 +18,9 @@ sent. The unit of work
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import structlog
 from fastapi import Depends, Request
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from gravl.cache import Caches
-from gravl.db import Database, is_outage
+from gravl.db import DATABASE_INFO, Database, is_outage
 from gravl.errors import GravlError, Unavailable
 
 log = structlog.get_logger("gravl.corridor")
@@ -119,15 +119,39 @@ class UnitOfWork:
         # An ORM statement costs a BEGIN and a COMMIT round trip besides the query and about
         # four times its Python time (docs/PERFORMANCE.md); this read needs neither, and a
         # request answered from the cache needs no session at all.
-        sql, names = _driver_sql(statement, self._database)
-        pool = await self._database.read_pool()
-        try:
-            return await pool.fetchrow(sql, *(params[n] for n in names))
-        except Exception as exc:
-            if is_outage(exc):
-                # Every pooled connection may share the fault: the next use opens new ones.
-                await pool.expire_connections()
-            raise
+        return await _driver_read(self._database, statement, params, one=True)
+
+
+async def read_all(
+    session: AsyncSession, statement: Select[Any], params: Mapping[str, Any]
+) -> Sequence[Any]:
+    """Every row of a read built once (a module-level statement: it is compiled once per
+    statement object). On PostgreSQL, when the session has not begun a transaction (which
+    could hold the request's own uncommitted writes), the driver runs it on the read pool: no
+    BEGIN or COMMIT, no SQLAlchemy result processing. Rows index like SQLAlchemy's; column
+    types are the driver's own (on PostgreSQL, what the UTCDateTime columns hand back too)."""
+    database = cast(Database | None, session.info.get(DATABASE_INFO))
+    rows: Sequence[Any]
+    if database is None or not database.postgres or session.in_transaction():
+        rows = (await session.execute(statement, params)).all()
+    else:
+        rows = await _driver_read(database, statement, params, one=False)
+    return rows
+
+
+async def _driver_read(
+    database: Database, statement: Select[Any], params: Mapping[str, Any], *, one: bool
+) -> Any:
+    sql, names = _driver_sql(statement, database)
+    pool = await database.read_pool()
+    args = [params[n] for n in names]
+    try:
+        return await (pool.fetchrow(sql, *args) if one else pool.fetch(sql, *args))
+    except Exception as exc:
+        if is_outage(exc):
+            # Every pooled connection may share the fault: the next use opens new ones.
+            await pool.expire_connections()
+        raise
 
 
 _COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = {}

@@ -115,15 +115,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+DATABASE_INFO = "gravl.database"  # the key of a session's Database in ``AsyncSession.info``
+
+
 class Database:
     """The engine and session factory one app instance uses."""
 
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # A session knows its database (``info``), so a read built once may take the driver's
+        # short way (gravl.corridor.read_all) from wherever a session is at hand.
+        info = {DATABASE_INFO: self}
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
         # For work that may write: on SQLite it takes the write lock when it begins.
         self.writer_sessionmaker = async_sessionmaker(
-            self.engine.execution_options(**{WRITES_OPTION: True}), expire_on_commit=False
+            self.engine.execution_options(**{WRITES_OPTION: True}),
+            expire_on_commit=False,
+            info=info,
         )
         self.postgres = self.engine.dialect.name == "postgresql"
         self._read_pool_size = settings.db_read_pool_size
@@ -131,9 +139,10 @@ class Database:
         self._read_pool_lock = asyncio.Lock()
 
     async def read_pool(self) -> asyncpg.Pool:
-        """PostgreSQL only: a few driver connections for the one-row read that names each
-        request's caller (gravl.corridor). ``make bench`` measured it faster than the same
-        read on a connection of the engine's pool (docs/PERFORMANCE.md, the fourth round)."""
+        """PostgreSQL only: a few driver connections for the reads that need no transaction: the
+        one-row read that names each request's caller, and reads built once such as the log
+        list (gravl.corridor). ``make bench`` measured them faster than the same reads on a
+        connection of the engine's pool (docs/PERFORMANCE.md, the fourth and fifth rounds)."""
         if self._read_pool is None:
             async with self._read_pool_lock:
                 if self._read_pool is None:

@@ -28,6 +28,7 @@ from gravl.catalog import cache as catalog_cache
 from gravl.catalog.cache import muscles_of
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
+from gravl.corridor import read_all
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.history.models import LogSet, SourceType, TrainingSession, WorkoutLog
@@ -433,7 +434,7 @@ async def list_logs(
     if exercise_id is not None:
         statement, params["exercise_id"] = _PAGE_OF_EXERCISE, exercise_id
     logs: list[ListedLog] = []
-    for row in await session.execute(statement, params):
+    for row in await read_all(session, statement, params):
         if not logs or logs[-1].id != row[0]:
             # The row: the log's columns (id, exercise_id, performed_at, then the rest in
             # ListedLog's order), the exercise's name, the set's columns.
