@@ -118,8 +118,9 @@ BLOCKING = (
 ITEMS = (
     Item(
         "container image",
-        "multi-stage, pinned, non-root, HEALTHCHECK; hadolint clean",
-        (r"test_dockerfile::",),
+        "multi-stage, pinned, non-root, HEALTHCHECK; hadolint clean; built with podman and run "
+        "read-only on SQLite and PostgreSQL (k6 included); compose stack survives a restart",
+        (r"test_dockerfile::", r"test_image::", r"test_compose::"),
     ),
     Item(
         "kustomize layout",
