@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.live_server import REPO, LiveServer, _wait_until_serving, free_port
+from tests.ops.live_server import REPO, LiveServer, wait_until_serving, free_port
 
 DOCKER_DIR = REPO / "deploy" / "docker"
 IMAGE = "localhost/gravl:ci"
@@ -152,7 +152,7 @@ def serving(site: Site) -> Iterator[LiveServer]:
     )
     site.server = server
     try:
-        _wait_until_serving(server)
+        wait_until_serving(server)
         yield server
     finally:
         server.stop()

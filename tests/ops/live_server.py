@@ -155,13 +155,13 @@ def live_server(
         process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{metrics_port}", stdout, stderr
     )
     try:
-        _wait_until_serving(server)
+        wait_until_serving(server)
         yield server
     finally:
         server.stop()
 
 
-def _wait_until_serving(server: LiveServer) -> None:
+def wait_until_serving(server: LiveServer) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
