@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.live_server import REPO, LiveServer, wait_until_serving, free_port
+from tests.ops.live_server import REPO, LiveServer, free_port, wait_until_serving
 
 DOCKER_DIR = REPO / "deploy" / "docker"
 IMAGE = "localhost/gravl:ci"
