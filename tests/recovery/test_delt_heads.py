@@ -22,9 +22,16 @@ def _workout(client: TestClient, lifter: Account, name: str) -> dict[str, Any]:
     return next(w for w in workouts if w["name"] == name)
 
 
-def _do(client: TestClient, lifter: Account, name: str, hours_ago: float) -> None:
+def _do(
+    client: TestClient,
+    lifter: Account,
+    name: str,
+    hours_ago: float = 0,
+    *,
+    performed_at: datetime | None = None,
+) -> None:
     """Log every exercise of a built-in workout as prescribed, at RPE 8."""
-    at = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+    at = (performed_at or datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
     workout = _workout(client, lifter, name)
     for item in workout["exercises"]:
         sets = [
@@ -41,8 +48,10 @@ def _do(client: TestClient, lifter: Account, name: str, hours_ago: float) -> Non
         )
 
 
-def _shoulders(client: TestClient, lifter: Account) -> dict[str, Any]:
-    groups = client.get("/api/recovery/muscle-groups", headers=lifter.headers).json()
+def _shoulders(client: TestClient, lifter: Account, at: datetime | None = None) -> dict[str, Any]:
+    params = {"at": at.isoformat()} if at else {}
+    groups = client.get("/api/recovery/muscle-groups", params=params, headers=lifter.headers)
+    groups = groups.json()
     return next(m for m in groups["muscle_groups"] if m["muscle_group"] == "shoulders")
 
 
@@ -84,13 +93,22 @@ def test_lateral_raises_tire_the_side_head_and_the_group_is_its_most_tired_head(
 def test_the_morning_after_push_day_pull_day_is_not_held_back_by_shoulders(
     client: TestClient, lifter: Account
 ) -> None:
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    enroll(client, lifter, "Push/Pull/Legs", start_date=yesterday)
-    _do(client, lifter, "Push A", hours_ago=14)
-    heads = _heads(_shoulders(client, lifter))
+    # Push day yesterday evening, read at 9 the next morning (the lifter's day is UTC's): as
+    # of a fixed morning, not of whenever the suite runs (at 15:00, 14 hours ago was today).
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    pushed, morning = today - timedelta(hours=5), today + timedelta(hours=9)
+    enroll(
+        client, lifter, "Push/Pull/Legs", start_date=(today - timedelta(days=1)).date().isoformat()
+    )
+    _do(client, lifter, "Push A", performed_at=pushed)
+    heads = _heads(_shoulders(client, lifter, at=morning))
     assert heads["rear_delts"]["recovery_score"] >= 95
     assert heads["side_delts"]["recovery_score"] < heads["rear_delts"]["recovery_score"]
-    smart = client.get("/api/recommendations/smart-workout", headers=lifter.headers).json()
+    smart = client.get(
+        "/api/recommendations/smart-workout",
+        params={"at": morning.isoformat()},
+        headers=lifter.headers,
+    ).json()
     for excluded in smart["excluded"]:
         if excluded["workout"]["name"].startswith("Pull"):
             reason = excluded["reason"].lower()
