@@ -20,7 +20,7 @@ RUN_ENV := GRAVL_DATABASE_URL='$(GRAVL_DATABASE_URL)' GRAVL_PORT='$(GRAVL_PORT)'
 # PostgreSQL for the test suite: a throwaway database per run is created inside it.
 export GRAVL_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz bench sign-off fmt clean
+.PHONY: help setup run demo test lint typecheck pytest postgres tools browser screenshots fuzz bench soak sign-off fmt clean
 
 help:
 	@echo "make run    - serve Gravl on SQLite with the built-in content (http://127.0.0.1:$(GRAVL_PORT))"
@@ -94,6 +94,12 @@ bench: setup postgres
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/middleware.py --write
 	$(BIN)/python bench/profile.py --write
+
+# 15 minutes of the mixed scenario on PostgreSQL, 2 workers: memory per worker every 10 s,
+# latency per minute, errors; writes the "## Soak" part of docs/PERFORMANCE.md and its plot.
+soak: setup postgres
+	@bash scripts/ensure-apt.sh wrk:wrk
+	$(BIN)/python bench/soak.py
 
 # Rewrite docs/PRODUCTION_SIGN_OFF.md from the last full run's results (var/junit.xml).
 sign-off: setup

@@ -12,7 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from gravl.auth.router import router as auth_router
 from gravl.auth.sessions import Touches
 from gravl.auth.tokens import TokenCache
-from gravl.cache import Caches
+from gravl.cache import Caches, worker_cache_budget
 from gravl.catalog.router import router as catalog_router
 from gravl.config import Settings, get_settings
 from gravl.db import Database
@@ -23,7 +23,11 @@ from gravl.migrations.runner import head_revision
 from gravl.observability.access import AccessLog
 from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
-from gravl.observability.metrics import observe_request, start_pool_sampling
+from gravl.observability.metrics import (
+    observe_request,
+    start_pool_sampling,
+    start_worker_sampling,
+)
 from gravl.observability.middleware import GravlMiddleware
 from gravl.recommendations.router import router as recommendations_router
 from gravl.recovery.router import router as recovery_router
@@ -53,11 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
-        app.state.caches = Caches()
+        app.state.caches = Caches(worker_cache_budget(settings.cache_max_mb))
         stop_pool_sampling = start_pool_sampling(app.state.database.engine)
+        stop_worker_sampling = start_worker_sampling(app.state.caches)
         try:
             yield
         finally:
+            stop_worker_sampling()
             stop_pool_sampling()
             await app.state.database.dispose()
 

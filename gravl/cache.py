@@ -17,15 +17,21 @@ current one, and it is younger than its slot's ``max_age_s`` (never more than ``
 
 The load happens after the tag was read, so an entry is never older than its tag; a write
 racing the load at worst costs one more load.
+
+What a worker keeps of every lifter is bounded together, in bytes (``Caches``): the budget is
+``GRAVL_CACHE_MAX_MB``, or a quarter of the worker's share of the container's memory limit
+(``cache_budget_bytes``; docs/operations.md, "Worker memory and the lifter caches").
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, cast
 from weakref import WeakKeyDictionary
 
@@ -51,64 +57,185 @@ class Slot(Generic[T]):
     """Names one kind of a lifter's cached value; its type parameter types what it holds."""
 
     name: str
-    max_entries: int = 2_000
     max_age_s: float = MAX_AGE_S
 
 
-class _LifterEntries(Generic[T]):
-    """Least recently used entries by lifter id, each with its data version and load time."""
+# What an entry costs besides its value (its key, record, load time and ordered-dict node):
+# 299 bytes a flag entry, measured with tracemalloc over 10,000 of them.
+ENTRY_BYTES = 300
+# A value of no known size (a small object): an object header and a few references.
+OTHER_BYTES = 100
+BYTES_OVERHEAD = 33  # sys.getsizeof(b"")
 
-    def __init__(self, slot: Slot[T]) -> None:
-        self._max_entries = slot.max_entries
-        self._max_age_s = min(slot.max_age_s, MAX_AGE_S)
-        self._entries: OrderedDict[int, tuple[int, float, T]] = OrderedDict()
 
-    def get(self, lifter: Versioned) -> T | None:
-        entry = self._entries.get(lifter.id)
-        if entry is None:
-            return None
-        version, loaded, value = entry
-        if version != lifter.data_version or time.monotonic() - loaded > self._max_age_s:
-            del self._entries[lifter.id]
-            return None
-        self._entries.move_to_end(lifter.id)
-        return value
+def estimated_bytes(value: object) -> int:
+    """A cheap estimate of what ``value`` holds, never a walk of it: the value's own
+    ``estimated_bytes()`` when it has one (it counts what it holds: the recovery inputs their
+    sets), the length of bytes, one level into a dict of them (the answers by ``limit``)."""
+    if isinstance(value, bytes | str):
+        return BYTES_OVERHEAD + len(value)
+    if isinstance(value, dict):
+        return 64 + sum(OTHER_BYTES + estimated_bytes(v) for v in value.values())
+    estimate = getattr(value, "estimated_bytes", None)
+    return int(estimate()) if callable(estimate) else OTHER_BYTES
 
-    def put(self, lifter: Versioned, value: T) -> None:
-        self._entries[lifter.id] = (lifter.data_version, time.monotonic(), value)
-        self._entries.move_to_end(lifter.id)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
+@dataclass
+class SlotStats:
+    """One slot's entries, their estimated bytes, and the lookups it answered and missed since
+    the worker started (plain ints: the metrics sampler copies them once a second)."""
+
+    entries: int = 0
+    bytes: int = 0
+    hits: int = 0
+    misses: int = 0
+
+
+@dataclass
+class _Entry:
+    slot: str
+    version: int
+    loaded: float
+    value: Any
+    bytes: int
+
+
+# The budget without a memory limit to size it from (``cache_budget_bytes``).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 class Caches:
-    """One app's lifter caches, a slot each (kept on ``app.state``: each app has its own)."""
+    """One app's lifter caches (kept on ``app.state``: each app has its own), bounded together
+    by ``max_bytes``: past it, the least recently used entries of any slot go first.
 
-    def __init__(self) -> None:
-        self._slots: dict[str, _LifterEntries[Any]] = {}
+    The bytes are estimates taken at ``put`` (``estimated_bytes``); a value that grows after
+    it is put (the answers by ``limit``) is put again. The entry just put stays even when it
+    alone exceeds the budget, so a lifter's request always finds what it loaded.
+    """
 
-    def _entries(self, slot: Slot[T]) -> _LifterEntries[T]:
-        entries = self._slots.get(slot.name)
-        if entries is None:
-            entries = self._slots[slot.name] = _LifterEntries(slot)
-        return cast(_LifterEntries[T], entries)
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        # Least recently used first, over every slot.
+        self._entries: OrderedDict[tuple[str, int], _Entry] = OrderedDict()
+        self._slots: dict[str, SlotStats] = {}
+
+    def _stats(self, name: str) -> SlotStats:
+        stats = self._slots.get(name)
+        if stats is None:
+            stats = self._slots[name] = SlotStats()
+        return stats
 
     def get(self, slot: Slot[T], lifter: Versioned) -> T | None:
         """The lifter's value while it is fresh; never for a request that writes."""
-        return None if lifter.writing else self._entries(slot).get(lifter)
+        if lifter.writing:
+            return None
+        key = (slot.name, lifter.id)
+        entry = self._entries.get(key)
+        stats = self._stats(slot.name)
+        if entry is None:
+            stats.misses += 1
+            return None
+        max_age_s = min(slot.max_age_s, MAX_AGE_S)
+        if entry.version != lifter.data_version or time.monotonic() - entry.loaded > max_age_s:
+            self._drop(key)
+            stats.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        stats.hits += 1
+        return cast(T, entry.value)
 
     def put(self, slot: Slot[T], lifter: Versioned, value: T) -> None:
-        if not lifter.writing:
-            self._entries(slot).put(lifter, value)
+        if lifter.writing:
+            return
+        key = (slot.name, lifter.id)
+        loaded = time.monotonic()
+        kept = self._entries.get(key)
+        if kept is not None:
+            # The same value put again (grown since) is measured again but keeps its age.
+            if kept.value is value and kept.version == lifter.data_version:
+                loaded = kept.loaded
+            self._drop(key)
+        size = ENTRY_BYTES + estimated_bytes(value)
+        self._entries[key] = _Entry(slot.name, lifter.data_version, loaded, value, size)
+        stats = self._stats(slot.name)
+        stats.entries += 1
+        stats.bytes += size
+        self.bytes += size
+        while self.bytes > self.max_bytes and len(self._entries) > 1:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple[str, int]) -> None:
+        entry = self._entries.pop(key)
+        stats = self._slots[entry.slot]
+        stats.entries -= 1
+        stats.bytes -= entry.bytes
+        self.bytes -= entry.bytes
 
     def size(self, slot: Slot[Any]) -> int:
-        return len(self._entries(slot))
+        stats = self._slots.get(slot.name)
+        return 0 if stats is None else stats.entries
+
+    def stats(self) -> dict[str, SlotStats]:
+        """Each slot's entries, bytes, hits and misses (live objects: copy what you keep)."""
+        return self._slots
 
     def clear(self) -> None:
+        self._entries.clear()
         self._slots.clear()
+        self.bytes = 0
+
+
+# ``gravl serve`` tells its workers how many they are, so each sizes its share of the limit.
+WORKERS_ENV = "GRAVL_SERVE_WORKERS"
+CGROUP_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),  # cgroup v2
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),  # cgroup v1
+)
+# cgroup v1 reports "no limit" as a huge page-aligned number (about 8 EiB); anything past a
+# pebibyte is that, not a container's limit.
+NO_LIMIT_BYTES = 1 << 50
+# The caches' part of a worker's share: a worker runs at ~120 MB before it caches anything
+# (the issue-23 soak), and freed entries return to the allocator, not always to the system.
+CACHE_SHARE = 4
+
+
+def memory_limit_bytes(paths: Iterable[Path] = CGROUP_LIMITS) -> int | None:
+    """The container's memory limit from the first cgroup file that exists; None without one
+    ("max", absurd values, no cgroup file)."""
+    for path in paths:
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if not text.isdigit():  # "max": no limit
+            return None
+        limit = int(text)
+        return limit if 0 < limit < NO_LIMIT_BYTES else None
+    return None
+
+
+def worker_memory_share(limit: int | None, workers: int) -> int | None:
+    """Each worker's share of the container's memory ``limit`` (None: no limit)."""
+    return None if limit is None else limit // max(workers, 1)
+
+
+def serve_workers() -> int:
+    """How many workers ``gravl serve`` runs (1 outside it)."""
+    return int(os.environ.get(WORKERS_ENV, "1"))
+
+
+def cache_budget_bytes(max_mb: int | None, share: int | None) -> int:
+    """The per-worker byte budget of the lifter caches: ``GRAVL_CACHE_MAX_MB`` when set, else a
+    quarter of the worker's ``share`` of the container's memory limit, else 64 MB."""
+    if max_mb is not None:
+        return max_mb * 1024 * 1024
+    return DEFAULT_MAX_BYTES if share is None else share // CACHE_SHARE
+
+
+def worker_cache_budget(max_mb: int | None) -> int:
+    """This worker's budget, from the cgroup and the worker count ``gravl serve`` gave it."""
+    return cache_budget_bytes(max_mb, worker_memory_share(memory_limit_bytes(), serve_workers()))
 
 
 async def cached(

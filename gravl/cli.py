@@ -62,7 +62,11 @@ def serve(
         console.print("[red]the metrics port must differ from the API port")
         raise typer.Exit(2)
     with multiprocess_directory() as directory, metrics_server(bind, metrics_port, directory):
+        from gravl.cache import WORKERS_ENV
         from gravl.observability.lifecycle import run_server
+
+        # Each worker sizes its share of the memory limit by it (gravl.cache).
+        os.environ[WORKERS_ENV] = str(workers)
 
         config = uvicorn.Config(
             "gravl.asgi:app",

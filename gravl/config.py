@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # The callers' one-row reads (gravl.corridor): on PostgreSQL a few connections of their own.
     db_read_pool_size: int = 4
 
+    # Each worker's lifter caches together, in MB; unset, a quarter of each worker's share of
+    # the container's memory limit, or 64 MB without one (gravl.cache, docs/operations.md).
+    cache_max_mb: int | None = Field(default=None, ge=1)
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:

@@ -9,6 +9,7 @@ Under ``gravl serve`` every worker writes its samples to memory-mapped files in
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 from starlette.types import Scope
 
+from gravl.cache import Caches, memory_limit_bytes, serve_workers, worker_memory_share
 from gravl.observability.middleware import route_template
 
 # Milliseconds. 200 and 500 ms are the load test's p95/p99 budgets (OPERATIONS.md); buckets on
@@ -117,6 +119,96 @@ def start_pool_sampling(engine: AsyncEngine) -> Callable[[], None]:
             await asyncio.sleep(POOL_SAMPLE_INTERVAL_S)
 
     task = asyncio.get_running_loop().create_task(sample_forever(), name="gravl-pool-metrics")
+
+    def stop() -> None:
+        task.cancel()
+
+    return stop
+
+
+# The lifter caches (gravl.cache), summed over live workers like the pool. Hits and misses are
+# counted in plain ints on the request path and copied here by the worker sampler; the hit ratio
+# is rate(hits) / (rate(hits) + rate(misses)).
+CACHE_ENTRIES = Gauge(
+    "gravl_cache_entries",
+    "Lifter cache entries by slot, summed over live workers.",
+    ["slot"],
+    multiprocess_mode="livesum",
+)
+CACHE_BYTES = Gauge(
+    "gravl_cache_bytes",
+    "Estimated bytes the lifter caches hold, by slot, summed over live workers.",
+    ["slot"],
+    multiprocess_mode="livesum",
+)
+CACHE_BUDGET_BYTES = Gauge(
+    "gravl_cache_budget_bytes",
+    "The lifter caches' byte budget (GRAVL_CACHE_MAX_MB), summed over live workers.",
+    multiprocess_mode="livesum",
+)
+CACHE_HITS = Counter("gravl_cache_hits_total", "Lifter cache lookups answered, by slot.", ["slot"])
+CACHE_MISSES = Counter(
+    "gravl_cache_misses_total", "Lifter cache lookups missed (absent or stale), by slot.", ["slot"]
+)
+# "liveall": one series per live worker (label pid), since a worker is what nears the limit,
+# and prometheus-client's process collector does not run in multiprocess mode.
+WORKER_RSS_BYTES = Gauge(
+    "gravl_worker_resident_memory_bytes",
+    "Resident memory of each live worker (label pid), from /proc/self/statm.",
+    multiprocess_mode="liveall",
+)
+WORKER_MEMORY_LIMIT_BYTES = Gauge(
+    "gravl_worker_memory_limit_bytes",
+    "Each live worker's share of the container's memory limit (the limit / the workers).",
+    multiprocess_mode="liveall",
+)
+# As often as the pool: far below the scrape interval, and a few dict reads each time.
+WORKER_SAMPLE_INTERVAL_S = POOL_SAMPLE_INTERVAL_S
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+
+def resident_bytes() -> int:
+    """This process's resident memory: statm's second field, in pages."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * _PAGE_BYTES
+
+
+class CacheSampler:
+    """Copies a worker's cache sizes and counts, and its memory, into the metrics."""
+
+    def __init__(self, caches: Caches) -> None:
+        self._caches = caches
+        self._counted: dict[str, tuple[int, int]] = {}
+        self._share = worker_memory_share(memory_limit_bytes(), serve_workers())
+
+    def sample(self) -> None:
+        CACHE_BUDGET_BYTES.set(self._caches.max_bytes)
+        for slot, stats in self._caches.stats().items():
+            CACHE_ENTRIES.labels(slot).set(stats.entries)
+            CACHE_BYTES.labels(slot).set(stats.bytes)
+            hits, misses = self._counted.get(slot, (0, 0))
+            # Counts restart when the caches are cleared (tests): count from zero again.
+            CACHE_HITS.labels(slot).inc(stats.hits - hits if stats.hits >= hits else stats.hits)
+            CACHE_MISSES.labels(slot).inc(
+                stats.misses - misses if stats.misses >= misses else stats.misses
+            )
+            self._counted[slot] = (stats.hits, stats.misses)
+        WORKER_RSS_BYTES.set(resident_bytes())
+        if self._share is not None:
+            WORKER_MEMORY_LIMIT_BYTES.set(self._share)
+
+
+def start_worker_sampling(caches: Caches) -> Callable[[], None]:
+    """Sample the caches and memory every second in the running event loop; returns the stop
+    function."""
+    sampler = CacheSampler(caches)
+
+    async def sample_forever() -> None:
+        while True:
+            sampler.sample()
+            await asyncio.sleep(WORKER_SAMPLE_INTERVAL_S)
+
+    task = asyncio.get_running_loop().create_task(sample_forever(), name="gravl-worker-metrics")
 
     def stop() -> None:
         task.cancel()

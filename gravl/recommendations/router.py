@@ -67,16 +67,14 @@ async def smart_workout(
             session=work.session, user=lifter, caches=caches, limit=limit, at=at
         )
         return Response(_render(recommended, at), media_type="application/json")
-    answers = caches.get(ANSWERS, lifter)
-    if answers is None:
-        answers = {}
-        caches.put(ANSWERS, lifter, answers)
+    answers = caches.get(ANSWERS, lifter) or {}
     body = answers.get(limit)
     if body is None:
         recommended = await service.recommend(
             session=work.session, user=lifter, caches=caches, limit=limit
         )
         body = answers[limit] = _render(recommended)
+        caches.put(ANSWERS, lifter, answers)  # again: its size is estimated at each put
     return Response(body, media_type="application/json")
 
 

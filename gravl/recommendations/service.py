@@ -157,16 +157,37 @@ def muscle_recovery(
 
 @dataclass(frozen=True)
 class PlanInputs:
-    """Everything a recommendation reads of one lifter, as stored at one moment."""
+    """What a recommendation reads of one lifter besides the recovery inputs, as stored at one
+    moment. The recovery inputs (the week's sets) are not held here: both routes read the one
+    copy in ``recovery.RECOVERY_INPUTS``, and a later load of the same data version holds a
+    subset of the sets these were loaded beside (the window moved on, nothing was written)."""
 
-    recovery: recovery.RecoveryInputs
     on: date  # the lifter's date when loaded: the plan is that day's
     plan: DayPlan
     pool: list[Candidate]
     done: dict[WorkoutKey, datetime]  # last done, from the analysis window before loading on
-    names: dict[int, str]  # of every exercise in ``recovery.sets`` and the excluded ones
+    names: dict[int, str]  # of every exercise in the recovery sets and the excluded ones
     sessions: list[DaySession]  # what was logged on ``on``
     preferences: Preferences
+
+    def estimated_bytes(self) -> int:
+        """What the entry holds of its own (gravl.cache): the candidates and the maps."""
+        return (
+            PLAN_BYTES
+            + CANDIDATE_BYTES * len(self.pool)
+            + NAME_BYTES * len(self.names)
+            + DONE_BYTES * (len(self.done) + len(self.sessions))
+        )
+
+
+# The plan, preferences and containers; each candidate (its workout is shared, from the
+# catalog's cache); each name; each workout done or session. Sized against tracemalloc: a
+# smart-workout read of a lifter in a program leaves ~8-17 kB besides the recovery inputs, and
+# tests/test_cache.py holds the whole estimate within a factor of two of the measure.
+PLAN_BYTES = 4_000
+CANDIDATE_BYTES = 600
+NAME_BYTES = 150
+DONE_BYTES = 250
 
 
 async def load_plan_inputs(
@@ -185,7 +206,7 @@ async def load_plan_inputs(
         session, {s.exercise_id for s in inputs.sets} | set(preferences.excluded_exercises)
     )
     sessions = await day_sessions(session=session, user=user, on=on, until=now + AHEAD)
-    return PlanInputs(inputs, on, plan, pool, done, names, sessions, preferences)
+    return PlanInputs(on, plan, pool, done, names, sessions, preferences)
 
 
 @dataclass(frozen=True)
@@ -230,7 +251,11 @@ def _plan_context(
 
 
 def recommend_from(
-    snap: recovery.Snapshot, inputs: PlanInputs, user: Lifter, limit: int
+    snap: recovery.Snapshot,
+    loaded: recovery.RecoveryInputs,
+    inputs: PlanInputs,
+    user: Lifter,
+    limit: int,
 ) -> Recommended:
     """The plan's state and the ranking at the snapshot's moment (pure: the inputs are loaded)."""
     since = snap.computed_at - ranking.DEFAULT_RANKING.analysis_window
@@ -254,7 +279,7 @@ def recommend_from(
         sessions=inputs.sessions,
         last_done_on={key: at.astimezone(zone).date() for key, at in inputs.done.items()},
         planned_sets={c.workout.key: c.planned_sets for c in inputs.pool},
-        trained_on=_trained_days(inputs.recovery.sets, zone, inputs.on),
+        trained_on=_trained_days(loaded.sets, zone, inputs.on),
     )
     preferences = inputs.preferences
     ranked = ranking.rank_workouts(
@@ -338,17 +363,19 @@ async def recommend(
         moment = recovery.snapshot_of(loaded, user.experience, at) or await recovery.snapshot(
             session=session, user=user, caches=caches, at=at
         )
-        return recommend_from(moment, inputs, user, limit)
+        return recommend_from(moment, loaded, inputs, user, limit)
     now = utcnow()
+    today = local_today(user, now)
+    loaded = await recovery.inputs(session=session, user=user, caches=caches)
+    if local_today(user, loaded.loaded_at) != today:  # loaded yesterday: today's plan needs now
+        loaded = await recovery.load_inputs(session, user, now)
+        caches.put(recovery.RECOVERY_INPUTS, user, loaded)
     cached = caches.get(PLAN_INPUTS, user)
-    if cached is None or cached.on != local_today(user, now):  # new data, or a new day
-        loaded = await recovery.inputs(session=session, user=user, caches=caches)
-        if local_today(user, loaded.loaded_at) != local_today(user, now):
-            loaded = await recovery.load_inputs(session, user, now)
+    if cached is None or cached.on != today:  # new data, or a new day
         cached = await load_plan_inputs(session, user, loaded)
         caches.put(PLAN_INPUTS, user, cached)
-        now = max(now, cached.recovery.loaded_at)
-    snap = recovery.snapshot_of(cached.recovery, user.experience, now)
+    now = max(now, loaded.loaded_at)
+    snap = recovery.snapshot_of(loaded, user.experience, now)
     if snap is None:  # a log ahead of the clock: rebuilt from the history
         snap = await recovery.snapshot(session=session, user=user, caches=caches, at=now)
-    return recommend_from(snap, cached, user, limit)
+    return recommend_from(snap, loaded, cached, user, limit)

@@ -335,6 +335,17 @@ class RecoveryInputs:
         """``sets`` grouped by the muscles they touch, once per load rather than per read."""
         return sets_by_muscle(self.sets)
 
+    def estimated_bytes(self) -> int:
+        """What the entry holds (gravl.cache), counted by its sets rather than walked."""
+        return INPUTS_BYTES + SET_BYTES * len(self.sets)
+
+
+# Measured with tracemalloc: a set record with its own floats and datetime and its places in
+# ``by_muscle`` take ~500 bytes; the 17 state rows and the containers a few kB
+# (tests/test_cache.py holds the estimate within a factor of two of the measure).
+SET_BYTES = 512
+INPUTS_BYTES = 6_000
+
 
 # Later than any set: a load keeps sets logged ahead of the clock.
 _END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)

@@ -28,6 +28,14 @@ APP_METRICS = {
     "gravl_db_pool_checked_out",
     "gravl_db_pool_overflow",
     "gravl_worker_restarts_total",  # issue 23: counted by gravl serve's supervisor
+    # Issue 23: each worker's memory and its share of the limit (label pid), and the caches.
+    "gravl_worker_resident_memory_bytes",
+    "gravl_worker_memory_limit_bytes",
+    "gravl_cache_entries",
+    "gravl_cache_bytes",
+    "gravl_cache_budget_bytes",
+    "gravl_cache_hits_total",
+    "gravl_cache_misses_total",
     "gravl_backup_last_success_timestamp_seconds",  # pushed by the backup job
 }
 EXPORTER_METRICS = {

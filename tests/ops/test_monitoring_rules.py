@@ -34,6 +34,7 @@ REQUIRED_ALERTS = [
     "LockoutBurst",
     # Issue 23 (worker deaths inside a running pod).
     "WorkerRestarting",
+    "WorkerMemoryHigh",  # before the kernel kills a worker at the container's limit
 ]
 
 # The values of gravl_security_events_total's `event` label (issue 15).
