@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gravl.auth.lifter import Lifter
 from gravl.catalog.cache import builtin_exercises, exercise_categories, exercise_loads
 from gravl.catalog.models import Exercise, ExerciseMuscle
+from gravl.corridor import read_all
 from gravl.history.models import LogSet, WorkoutLog
 from gravl.recovery.model import CheckIn, Prior, SetRecord, annotate, kind_of
 from gravl.recovery.models import RecoveryCheckIn
@@ -156,7 +157,8 @@ async def sets_between(
 ) -> list[SetRecord]:
     """The user's sets performed in ``(start, end]``, chronologically, as model records."""
     params = {"user_id": user.id, "start": start, "end": end}
-    rows = (await session.execute(_SETS_BETWEEN, params)).all()
+    # Built once: on PostgreSQL the read pool's driver runs it when nothing is begun (a read).
+    rows = await read_all(session, _SETS_BETWEEN, params)
     muscles = await exercise_loads(session, {r[1] for r in rows})
     # Plain tuples, unpacked: a week of sets is a hundred rows on every recovery read.
     records = [

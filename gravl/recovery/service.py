@@ -22,6 +22,7 @@ from gravl.auth.lifter import Lifter
 from gravl.auth.schemas import Experience
 from gravl.cache import Caches, Slot, cached
 from gravl.catalog.cache import exercise_loads
+from gravl.corridor import read_all
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import history
@@ -316,7 +317,7 @@ class Snapshot:
 
 async def _stored_states(session: AsyncSession, user_id: int) -> dict[str, MuscleState]:
     """The user's state rows as plain values (reads skip the ORM's identity map)."""
-    rows = await session.execute(_STATE_ROWS, {"user_id": user_id})
+    rows = await read_all(session, _STATE_ROWS, {"user_id": user_id})
     return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
 
 
