@@ -418,10 +418,14 @@ async def snapshot(
 
     Now is computed from the lifter's cached inputs; any other moment from the database.
     """
-    when = at or utcnow()
     if at is None:
         loaded = await inputs(session=session, user=user, caches=caches)
+        # Now is read after the inputs: read before, it preceded a load it caused (a read right
+        # after a write) and took the backdated path below, the history of HISTORY_SPAN read
+        # and annotated for nothing (docs/PERFORMANCE.md, the fifth round).
+        when = max(utcnow(), loaded.loaded_at)
     else:
+        when = at
         loaded = await load_inputs(session, user, when)
     found = snapshot_of(loaded, user.experience, when)
     if found is not None:
