@@ -26,7 +26,7 @@ from gravl.recommendations.plan import (
     day_state,
 )
 from gravl.recovery import service as recovery
-from gravl.recovery.model import SetRecord, main_cause, tau_hours
+from gravl.recovery.model import SetRecord, main_cause, stimulus, tau_hours
 from gravl.training.candidates import candidates
 from gravl.training.schedule import DayPlan, day_plan, local_today
 from gravl.training.suitability import unsuitable_all
@@ -129,10 +129,19 @@ def muscle_recovery(
     causes: dict[str, tuple[int, datetime, int | None]] = {}
     fatigued = [r for r in snapshot.tracked if r.recovery_score < threshold]
     touching = recovery.sets_by_muscle(snapshot.recent_sets) if fatigued else {}
+    # A set's stimulus covers every muscle it loads: computed once, not once per muscle asked.
+    loads: dict[int, dict[str, float]] = {}
+
+    def stimulus_of(s: SetRecord) -> dict[str, float]:
+        found = loads.get(id(s))
+        if found is None:
+            found = loads[id(s)] = stimulus(s)
+        return found
+
     for report in fatigued:
         tau = tau_hours(report.muscle, experience)  # type: ignore[arg-type]
         sets = touching.get(report.muscle, [])
-        cause = main_cause(sets, report.muscle, snapshot.computed_at, tau)
+        cause = main_cause(sets, report.muscle, snapshot.computed_at, tau, stimulus_of=stimulus_of)
         if cause is not None:
             causes[report.muscle] = (cause.exercise_id, cause.performed_at, cause.log_id)
     end = snapshot.computed_at
