@@ -174,6 +174,13 @@ _COMMON = (
 )
 
 
+def _named(frame: str) -> str:
+    """``create_log (gravl/logs/router.py)`` as ``logs/router.py: create_log``: two functions of
+    one name (a route and its service) stay apart."""
+    name, _, where = frame.partition(" (")
+    return f"{where.rstrip(')').removeprefix('gravl/')}: {name}" if where else name
+
+
 def render(
     found: dict[str, tuple[list[tuple[str, float]], list[tuple[str, float]]]],
     seconds: int,
@@ -201,7 +208,7 @@ def render(
     lines += ["", "Gravl's own functions with the most time beneath them (inclusive):", ""]
     for label, (top, _) in found.items():
         own = [(f, share) for f, share in top if not f.startswith(_COMMON)][:6]
-        listed = ", ".join(f"`{f.split(' (')[0]}` {share:.0%}" for f, share in own)
+        listed = ", ".join(f"`{_named(f)}` {share:.0%}" for f, share in own)
         lines.append(f"- {label}: {listed}")
     return "\n".join(lines) + "\n"
 
