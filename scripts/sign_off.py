@@ -50,8 +50,8 @@ BLOCKING = (
     ),
     Item(
         "Load test passed",
-        "k6, 10 VUs, p95 < 200 ms, p99 < 500 ms, errors < 0.1%",
-        (r"test_load_k6::",),
+        "k6, 10 VUs, p95 < 200 ms, p99 < 500 ms, errors < 0.1%, against the container image",
+        (r"test_image::test_k6_",),
     ),
     Item(
         "AlertManager configured",

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from tests.container.podman import UID, Site, build_image, make_site, podman, serving
+from tests.ops.k6_load import load_test_passes_origin_thresholds as run_k6_load_test
 from tests.ops.live_server import create_pg_database, drop_pg_database, pg_url
-from tests.ops.test_load_k6 import test_load_test_passes_origin_thresholds as run_k6_load_test
 
 pytestmark = pytest.mark.slow
 PASSWORD = "container-test-password-1"
