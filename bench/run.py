@@ -236,8 +236,15 @@ def ceiling_server() -> Iterator[Served]:
         process.wait(timeout=20)
 
 
-def write_tokens(path: Path, user_ids: list[int]) -> Path:
-    settings = Settings(env="test", database_url="sqlite+aiosqlite://", secret_key=LIVE_SECRET)
+def write_tokens(path: Path, user_ids: list[int], ttl_s: int = 900) -> Path:
+    """One access token per lifter, valid for ``ttl_s`` seconds (a run longer than the server's
+    default token lifetime, such as the soak, asks for tokens that outlive it)."""
+    settings = Settings(
+        env="test",
+        database_url="sqlite+aiosqlite://",
+        secret_key=LIVE_SECRET,
+        access_token_ttl_s=ttl_s,
+    )
     tokens = (create_access_token(settings, i, session_of(i)) for i in user_ids)
     path.write_text("\n".join(tokens) + "\n")
     return path

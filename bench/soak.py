@@ -141,7 +141,9 @@ def soak(
     env = {} if cache_mb is None else {"GRAVL_CACHE_MAX_MB": str(cache_mb)}
     with live_server(url, scratch, workers=WORKERS, env=env) as server:
         chest = httpx.get(f"{server.api}/api/exercises?muscle=chest&limit=200", timeout=10).json()
-        tokens = write_tokens(scratch / "lifters.txt", population.lifter_ids)
+        # Minted once, so they must outlive the run: 900 s tokens ended the 15th minute in 401s.
+        lifetime_s = (minutes + 5) * 60
+        tokens = write_tokens(scratch / "lifters.txt", population.lifter_ids, ttl_s=lifetime_s)
         bodies = write_log_bodies(scratch / "logs.txt", [e["id"] for e in chest["items"]])
         sampler = Sampler(server)
         thread = threading.Thread(target=sampler.run, name="soak-memory", daemon=True)
