@@ -12,7 +12,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from gravl.auth.router import router as auth_router
 from gravl.auth.sessions import Touches
 from gravl.auth.tokens import TokenCache
-from gravl.cache import Caches, worker_cache_budget
+from gravl.cache import (
+    Caches,
+    cache_budget_bytes,
+    memory_limit_bytes,
+    serve_workers,
+    worker_memory_share,
+)
 from gravl.catalog.router import router as catalog_router
 from gravl.config import Settings, get_settings
 from gravl.db import Database
@@ -25,8 +31,7 @@ from gravl.observability.health import router as health_router
 from gravl.observability.logging import configure_logging
 from gravl.observability.metrics import (
     observe_request,
-    start_pool_sampling,
-    start_worker_sampling,
+    start_sampling,
 )
 from gravl.observability.middleware import GravlMiddleware
 from gravl.recommendations.router import router as recommendations_router
@@ -57,14 +62,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings)
-        app.state.caches = Caches(worker_cache_budget(settings.cache_max_mb))
-        stop_pool_sampling = start_pool_sampling(app.state.database.engine)
-        stop_worker_sampling = start_worker_sampling(app.state.caches)
+        # This worker's part of the container's memory limit (read once) sizes the caches and
+        # is reported beside the worker's memory.
+        share = worker_memory_share(memory_limit_bytes(), serve_workers())
+        app.state.caches = Caches(cache_budget_bytes(settings.cache_max_mb, share))
+        stop_sampling = start_sampling(app.state.database.engine, app.state.caches, share)
         try:
             yield
         finally:
-            stop_worker_sampling()
-            stop_pool_sampling()
+            stop_sampling()
             await app.state.database.dispose()
 
     app = FastAPI(

@@ -233,11 +233,6 @@ def cache_budget_bytes(max_mb: int | None, share: int | None) -> int:
     return DEFAULT_MAX_BYTES if share is None else share // CACHE_SHARE
 
 
-def worker_cache_budget(max_mb: int | None) -> int:
-    """This worker's budget, from the cgroup and the worker count ``gravl serve`` gave it."""
-    return cache_budget_bytes(max_mb, worker_memory_share(memory_limit_bytes(), serve_workers()))
-
-
 async def cached(
     caches: Caches, slot: Slot[T], lifter: Versioned, load: Callable[[], Awaitable[T]]
 ) -> T:

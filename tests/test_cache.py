@@ -148,7 +148,7 @@ def test_the_budget_is_a_quarter_of_each_workers_share() -> None:
 
 def test_the_sampler_copies_sizes_and_counts_into_the_metrics() -> None:
     caches = Caches(max_bytes=123 * MB)
-    sampler = CacheSampler(caches)
+    sampler = CacheSampler(caches, share=256 * MB)
     lifter = Lifter(1)
 
     def hits() -> float:
@@ -169,6 +169,7 @@ def test_the_sampler_copies_sizes_and_counts_into_the_metrics() -> None:
     assert REGISTRY.get_sample_value("gravl_cache_budget_bytes") == 123 * MB
     rss = REGISTRY.get_sample_value("gravl_worker_resident_memory_bytes")
     assert rss is not None and rss > 10 * MB and abs(rss - resident_bytes()) < 50 * MB
+    assert REGISTRY.get_sample_value("gravl_worker_memory_limit_bytes") == 256 * MB
 
 
 def test_the_estimates_follow_what_the_entries_hold(client: TestClient, lifter: Account) -> None:

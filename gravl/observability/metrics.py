@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 from starlette.types import Scope
 
-from gravl.cache import Caches, memory_limit_bytes, serve_workers, worker_memory_share
+from gravl.cache import Caches
 from gravl.observability.middleware import route_template
 
 # Milliseconds. 200 and 500 ms are the load test's p95/p99 budgets (OPERATIONS.md); buckets on
@@ -71,9 +71,10 @@ DB_POOL_OVERFLOW = Gauge(
     "Connections open beyond pool_size (max_overflow), summed over live workers.",
     multiprocess_mode="livesum",
 )
-# A worker's pool is sampled, since the scraping process cannot read another process's pool.
-# One second is far below the 30 s scrape interval (deploy/monitoring/prometheus/prometheus.yml).
-POOL_SAMPLE_INTERVAL_S = 1.0
+# A worker samples its own pool, caches and memory, since the scraping process cannot read
+# another process's. One second is far below the 30 s scrape interval
+# (deploy/monitoring/prometheus/prometheus.yml), and a sample is a few dict reads.
+SAMPLE_INTERVAL_S = 1.0
 
 _Children = tuple[Counter, Histogram]
 _children: dict[tuple[str, str, int], _Children] = {}
@@ -108,22 +109,6 @@ def sample_pool(engine: AsyncEngine) -> None:
     DB_POOL_CHECKED_OUT.set(pool.checkedout())
     # QueuePool counts overflow from -pool_size upwards; only connections past the pool count.
     DB_POOL_OVERFLOW.set(max(0, pool.overflow()))
-
-
-def start_pool_sampling(engine: AsyncEngine) -> Callable[[], None]:
-    """Sample the pool every second in the running event loop; returns the stop function."""
-
-    async def sample_forever() -> None:
-        while True:
-            sample_pool(engine)
-            await asyncio.sleep(POOL_SAMPLE_INTERVAL_S)
-
-    task = asyncio.get_running_loop().create_task(sample_forever(), name="gravl-pool-metrics")
-
-    def stop() -> None:
-        task.cancel()
-
-    return stop
 
 
 # The lifter caches (gravl.cache), summed over live workers like the pool. Hits and misses are
@@ -162,8 +147,6 @@ WORKER_MEMORY_LIMIT_BYTES = Gauge(
     "Each live worker's share of the container's memory limit (the limit / the workers).",
     multiprocess_mode="liveall",
 )
-# As often as the pool: far below the scrape interval, and a few dict reads each time.
-WORKER_SAMPLE_INTERVAL_S = POOL_SAMPLE_INTERVAL_S
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -176,10 +159,10 @@ def resident_bytes() -> int:
 class CacheSampler:
     """Copies a worker's cache sizes and counts, and its memory, into the metrics."""
 
-    def __init__(self, caches: Caches) -> None:
+    def __init__(self, caches: Caches, share: int | None) -> None:
         self._caches = caches
         self._counted: dict[str, tuple[int, int]] = {}
-        self._share = worker_memory_share(memory_limit_bytes(), serve_workers())
+        self._share = share  # this worker's part of the container's memory limit, if any
 
     def sample(self) -> None:
         CACHE_BUDGET_BYTES.set(self._caches.max_bytes)
@@ -198,17 +181,18 @@ class CacheSampler:
             WORKER_MEMORY_LIMIT_BYTES.set(self._share)
 
 
-def start_worker_sampling(caches: Caches) -> Callable[[], None]:
-    """Sample the caches and memory every second in the running event loop; returns the stop
-    function."""
-    sampler = CacheSampler(caches)
+def start_sampling(engine: AsyncEngine, caches: Caches, share: int | None) -> Callable[[], None]:
+    """Sample the pool, the caches and the worker's memory every second in the running event
+    loop, in one task; returns the stop function."""
+    sampler = CacheSampler(caches, share)
 
     async def sample_forever() -> None:
         while True:
+            sample_pool(engine)
             sampler.sample()
-            await asyncio.sleep(WORKER_SAMPLE_INTERVAL_S)
+            await asyncio.sleep(SAMPLE_INTERVAL_S)
 
-    task = asyncio.get_running_loop().create_task(sample_forever(), name="gravl-worker-metrics")
+    task = asyncio.get_running_loop().create_task(sample_forever(), name="gravl-metrics")
 
     def stop() -> None:
         task.cancel()
