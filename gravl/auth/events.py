@@ -14,11 +14,11 @@ error (``commit=True``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gravl.auth.models import SecurityEvent
@@ -44,6 +44,8 @@ for _event in EVENT_TYPES:
     SECURITY_EVENTS.labels(_event)  # every series exists from the start: rate() has a baseline
 
 log = structlog.get_logger("gravl.security")
+# How long a lifter's stored events are kept (the log lines follow Loki's retention).
+KEPT = timedelta(days=365)
 
 
 async def record(
@@ -92,3 +94,12 @@ async def listed(
     if before is not None:
         query = query.where(SecurityEvent.id < before)
     return (await session.scalars(query.order_by(SecurityEvent.id.desc()).limit(limit))).all()
+
+
+async def prune(session: AsyncSession, *, user_id: int, now: datetime) -> None:
+    """Delete the lifter's events older than ``KEPT`` (at each sign-in)."""
+    await session.execute(
+        delete(SecurityEvent).where(
+            SecurityEvent.user_id == user_id, SecurityEvent.created_at < now - KEPT
+        )
+    )

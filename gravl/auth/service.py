@@ -250,6 +250,9 @@ async def _sign_in(
     row, secret = await sessions.start(
         session=session, settings=settings, user_id=user.id, kind=kind, client=client, now=now
     )
+    # Retention: what the lifter's sign-ins leave behind is pruned as they sign in again.
+    await sessions.prune_ended(session=session, settings=settings, user_id=user.id, now=now)
+    await events.prune(session, user_id=user.id, now=now)
     tokens = (
         await _issue_tokens(session=session, settings=settings, user=user, auth=row, now=now)
         if kind == "api"

@@ -10,6 +10,8 @@ once, on every worker and replica, with no cache to wait for.
 A session lives while it is used: it ends ``refresh_token_ttl_s`` (30 days) after its last use
 and, however busy, ``session_lifetime_s`` (90 days) after it began. "Last used" is written at
 most every ``session_touch_s`` per worker, in a transaction of its own for a reading request.
+An ended session's row (with its refresh tokens) is kept ``ENDED_KEPT`` after it ended, for
+the security events that name it, and deleted at the lifter's next sign-in (``prune_ended``).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gravl.auth.models import AuthSession
+from gravl.auth.models import AuthSession, RefreshToken
 from gravl.auth.security import hash_token
 from gravl.config import Settings
 from gravl.corridor import UnitOfWork
@@ -33,6 +35,8 @@ SESSIONS = cast(Table, AuthSession.__table__)
 # Web session cookies carry a prefix, like refresh tokens, for the log redactor.
 WEB_SECRET_PREFIX = "gws_"
 USER_AGENT_MAX = 200
+# How long an ended session's row outlives its end (docs/security.md, retention).
+ENDED_KEPT = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,31 @@ async def end(
         .execution_options(synchronize_session=False)
     )
     return list(ended)
+
+
+async def prune_ended(
+    *, session: AsyncSession, settings: Settings, user_id: int, now: datetime
+) -> int:
+    """Delete the lifter's sessions that ended (revoked, past their lifetime or idle) more than
+    ``ENDED_KEPT`` ago, with their refresh tokens; how many sessions went."""
+    cutoff = now - ENDED_KEPT
+    ended = (
+        await session.scalars(
+            select(AuthSession.id).where(
+                AuthSession.user_id == user_id,
+                or_(
+                    AuthSession.revoked_at < cutoff,
+                    AuthSession.expires_at < cutoff,
+                    AuthSession.last_used_at
+                    < cutoff - timedelta(seconds=settings.refresh_token_ttl_s),
+                ),
+            )
+        )
+    ).all()
+    if ended:
+        await session.execute(delete(RefreshToken).where(RefreshToken.family_id.in_(ended)))
+        await session.execute(delete(AuthSession).where(AuthSession.id.in_(ended)))
+    return len(ended)
 
 
 class Touches:
