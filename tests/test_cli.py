@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -64,6 +65,22 @@ def test_production_refuses_to_start_with_default_secret(tmp_path: Path) -> None
     result = gravl("db", "current", env={"GRAVL_ENV": "production"})
     assert result.returncode != 0
     assert "GRAVL_SECRET_KEY" in result.stderr
+
+
+def test_demo_refuses_production_and_creates_no_account(tmp_path: Path) -> None:
+    """ASVS 2.5.4: the demo lifter's published password exists nowhere production runs."""
+    env = {
+        "GRAVL_ENV": "production",
+        "GRAVL_SECRET_KEY": "k" * MIN_SECRET_LENGTH + "-a-key-for-this-test-only",
+        "GRAVL_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/gravl.db",
+    }
+    upgraded = gravl("db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr  # production settings are otherwise valid
+    refused = gravl("demo", env=env)
+    assert refused.returncode == 2
+    assert "refusing to create a demo account in production" in refused.stderr
+    with sqlite3.connect(tmp_path / "gravl.db") as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
 
 
 def _serve(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
