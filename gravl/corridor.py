@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from fastapi import Depends, Request
@@ -187,6 +187,16 @@ async def unit_of_work(
 
 # Requests that never write (RFC 9110's safe methods): their work reads without a write lock.
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_ONLY = "gravl_reads_only"
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
+
+
+def reads_only(endpoint: _Endpoint) -> _Endpoint:
+    """Mark a route that is a POST only so that a secret travels in the body, not the URL, and
+    writes nothing (the password strength meter): its work reads without SQLite's write lock,
+    so asking as the lifter types never queues behind, or holds up, a write."""
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
 
 
 class CorridorRoute(APIRoute):
@@ -194,11 +204,12 @@ class CorridorRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        may_write = not getattr(self.endpoint, _READS_ONLY, False)
 
         async def handle(request: Request) -> Response:
             # unit_of_work() spelled out: this runs on every request.
             state = request.app.state
-            writes = request.method not in _SAFE_METHODS
+            writes = may_write and request.method not in _SAFE_METHODS
             work = request.state.work = UnitOfWork(state.database, state.caches, writes=writes)
             try:
                 response = await handler(request)

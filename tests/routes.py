@@ -57,4 +57,7 @@ ACCOUNT_WRITES_WEB = SIGN_IN_WEB | {
     ("POST", "/settings/security/totp/disable"),
     ("POST", "/settings/security/sessions/{session_id}/revoke"),
     ("POST", "/settings/security/sessions/revoke-others"),
+    ("POST", "/settings/security/delete"),
 }
+# Posts that write nothing: a password travels in the body, not the URL (the strength meter).
+READS_ONLY_WEB = frozenset({("POST", "/password-strength")})

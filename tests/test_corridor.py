@@ -19,6 +19,7 @@ from gravl.web.session import optional_web_lifter, web_lifter, writing_web_lifte
 from tests.routes import (
     ACCOUNT_WRITES_API,
     ACCOUNT_WRITES_WEB,
+    READS_ONLY_WEB,
     SIGN_IN_WEB,
     app_routes,
     dependency_calls,
@@ -29,7 +30,7 @@ OUTSIDE = {"/api/health", "/api/ready", "/docs", "/openapi.json"}
 # Writes that act for a lifter without changing their training data: a session's end, or the
 # end of the account (after which nothing of it is read again).
 # Account and sign-in writes name a lifter without claiming them (signing in names nobody).
-NOT_TRAINING_DATA = ACCOUNT_WRITES_API | (ACCOUNT_WRITES_WEB - SIGN_IN_WEB)
+NOT_TRAINING_DATA = ACCOUNT_WRITES_API | (ACCOUNT_WRITES_WEB - SIGN_IN_WEB) | READS_ONLY_WEB
 READERS = {current_lifter, optional_lifter, web_lifter, optional_web_lifter}
 WRITERS = {writing_lifter, writing_web_lifter}
 

@@ -11,7 +11,7 @@ from gravl.auth.models import AuthAttempt
 from gravl.errors import RateLimited
 
 # Rows older than the longest window are useless; they are pruned as new ones arrive.
-_RETENTION = timedelta(hours=2)
+RETENTION = timedelta(hours=2)
 
 
 async def check_limit(
@@ -48,5 +48,5 @@ async def count_attempts(*, session: AsyncSession, kind: str, key: str) -> int:
 
 async def record_attempt(*, session: AsyncSession, kind: str, key: str, now: datetime) -> None:
     session.add(AuthAttempt(kind=kind, key=key, created_at=now))
-    await session.execute(delete(AuthAttempt).where(AuthAttempt.created_at < now - _RETENTION))
+    await session.execute(delete(AuthAttempt).where(AuthAttempt.created_at < now - RETENTION))
     await session.flush()

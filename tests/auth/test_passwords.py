@@ -101,3 +101,26 @@ def test_the_common_list_is_built_once() -> None:
     assert passwords._common() is passwords._common()
     assert "password" in passwords._common()
     assert len(passwords._common()) == 30_000
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "",
+        "kettlebell!",
+        "password1234!",
+        "qwertyuiopasdf",
+        "AdaLovelace2024!",
+        "ada.lovelace@example.com",
+        "correct horse battery staple",
+        "vK7#qL2!mZ9p",
+        "x7#" + "kettlebell swing " * 8,
+    ],
+)
+def test_the_meter_agrees_with_the_rule(password: str) -> None:
+    """ASVS 2.1.8: "Good" or "Strong" on the meter exactly when the password will be taken."""
+    rated = passwords.strength(password, email=EMAIL, display_name=NAME)
+    found = problem(password, email=EMAIL, display_name=NAME)
+    assert rated.problem == found
+    assert (rated.level in ("Good", "Strong")) == (found is None)
+    assert 0 <= rated.score <= 4

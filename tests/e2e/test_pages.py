@@ -211,7 +211,7 @@ def test_building_a_custom_workout_and_editing_a_log_in_pounds(page: Page) -> No
 @pytest.mark.parametrize("viewport", ["mobile"])
 def test_the_other_pages_are_accessible_in_both_themes(page: Page) -> None:
     """The pages no other test here runs axe on: settings, the welcome page, a check-in, a
-    new exercise, the workout and its summary, signing in and up."""
+    new exercise, the workout and its summary, signing in and up, the privacy notice."""
     sign_up(page)
     for path in (
         "/settings",
@@ -238,6 +238,6 @@ def test_the_other_pages_are_accessible_in_both_themes(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert axe_violations(page) == []
     page.context.clear_cookies()
-    for path in ("/signin", "/signup"):
+    for path in ("/signin", "/signup", "/privacy"):
         page.goto(path)
         assert axe_violations(page) == [], path

@@ -75,7 +75,15 @@ def test_sign_up_enable_totp_sign_in_with_code_and_revoke_a_session(
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url("**/signin?signed_out=1")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    password = page.get_by_label("Password")
+    password.fill(PASSWORD)
+    # The typed password can be checked and masked again (ASVS 2.1.12).
+    page.get_by_role("button", name="Show password").click()
+    expect(password).to_have_attribute("type", "text")
+    hide = page.get_by_role("button", name="Hide password")
+    expect(hide).to_have_attribute("aria-pressed", "true")
+    hide.click()
+    expect(password).to_have_attribute("type", "password")
     page.get_by_role("button", name="Sign in").click()
     expect(heading).to_have_text("Enter your code")
     assert axe_violations(page) == []

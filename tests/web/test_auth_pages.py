@@ -87,9 +87,13 @@ def test_sign_up_errors_sit_next_to_their_field(
     response = post_form(client, "/signup", "/signup", {"email": email, "password": password})
     assert response.status_code == status
     assert field_error(response.text, field) == message
-    assert f'aria-describedby="{field}-hint {field}-error"' in response.text or (
-        f'aria-describedby="{field}-error"' in response.text
-    )
+    # The field is described by its error (and its hint, and the strength meter, if it has
+    # them), and every description it names is on the page.
+    described = re.search(rf'<input id="{field}" [^>]*aria-describedby="([^"]+)"', response.text)
+    assert described is not None
+    ids = described.group(1).split()
+    assert f"{field}-error" in ids
+    assert all(f'id="{name}"' in response.text for name in ids)
     assert '"error"' not in response.text  # never the JSON envelope
     assert f'value="{email}"' in response.text  # what was typed is kept
 
@@ -181,3 +185,17 @@ def test_htmx_requests_may_send_the_token_in_a_header(client: TestClient) -> Non
     )
     assert response.status_code == 204
     assert response.headers["hx-redirect"] == "/settings?saved=1"
+
+
+@pytest.mark.parametrize("path", ["/signin", "/signup"])
+def test_every_password_field_can_be_shown(client: TestClient, path: str) -> None:
+    """ASVS 2.1.12: each masked field has its show control (gravl.js unhides it; without
+    JavaScript the field simply stays masked), tied to the field it shows."""
+    page = client.get(path).text
+    fields = re.findall(r'<input id="([^"]+)" name="[^"]+" type="password"', page)
+    assert fields
+    for field in fields:
+        control = re.search(rf'<button type="button"[^>]*data-show-password="{field}"[^>]*>', page)
+        assert control is not None, f"no show control for {field}"
+        assert f'aria-controls="{field}"' in control.group(0)
+        assert 'aria-pressed="false"' in control.group(0) and " hidden" in control.group(0)

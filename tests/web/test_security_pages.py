@@ -180,7 +180,8 @@ def test_password_change_weak_new_password(
     )
     assert response.status_code == 422
     assert field_error(response.text, "new_password") == message
-    assert 'aria-describedby="new_password-hint new_password-error"' in response.text
+    described = "new_password-hint new_password-error new_password-strength"
+    assert f'aria-describedby="{described}"' in response.text  # hint, error, then the meter
     assert web.get("/api/me", headers=lifter.headers).status_code == 200
 
 

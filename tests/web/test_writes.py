@@ -23,14 +23,15 @@ from sqlalchemy import text
 from gravl.config import Settings
 from gravl.db import Database
 from gravl.web.session import writing_web_lifter
-from tests.routes import ACCOUNT_WRITES_WEB, app_routes, dependency_calls
+from tests.routes import ACCOUNT_WRITES_WEB, READS_ONLY_WEB, app_routes, dependency_calls
 from tests.transfer.generators import strong_export
 from tests.web.helpers import csrf_from, field_error, sign_up
 
 EMAIL = "writer@example.com"
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
-# Form posts that are not the lifter's training data: the session's own bookkeeping.
-NOT_TRAINING_DATA = ACCOUNT_WRITES_WEB
+# Form posts that are not the lifter's training data: the session's own bookkeeping, and the
+# posts that write nothing at all.
+NOT_TRAINING_DATA = ACCOUNT_WRITES_WEB | READS_ONLY_WEB
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,19 @@
-"""Sign up, sign in and sign out."""
+"""Sign up, sign in and sign out, and what an account means: the privacy notice."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from gravl.auth import service
-from gravl.auth.dependencies import ClientDep, SettingsDep
+from gravl.auth import events, passwords, ratelimit, service, sessions
+from gravl.auth.dependencies import ClientAddress, ClientDep, SettingsDep
 from gravl.auth.schemas import RegisterIn, known_timezone
-from gravl.corridor import SessionDep
+from gravl.corridor import SessionDep, reads_only
 from gravl.errors import Conflict, MfaRequired, RateLimited, Unauthorized, ValidationFailed
 from gravl.web.forms import (
     FormErrors,
@@ -35,6 +39,12 @@ _EMAIL_HINT = {"email": "Enter an email address like name@example.com."}
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
+# The strength meter's checks one client may ask of a worker in a minute: typing, with htmx
+# waiting for a pause, asks far fewer; past this the meter stops updating until the minute ends.
+STRENGTH_CHECKS = RateLimitItemPerMinute(120)
+# The fields a new password is typed into: sign-up's, and the security page's.
+_NEW_PASSWORD_FIELDS = ("password", "new_password")
+
 
 def _rate_limited(error: RateLimited) -> dict[str, str]:
     return {"Retry-After": str(error.retry_after)}
@@ -48,12 +58,20 @@ async def home(user: OptionalWebLifter, request: Request) -> Response:
 
 @router.get("/signin")
 async def signin_page(
-    request: Request, user: OptionalWebLifter, next: str | None = None, signed_out: bool = False
+    request: Request,
+    user: OptionalWebLifter,
+    next: str | None = None,
+    signed_out: bool = False,
+    deleted: bool = False,
 ) -> Response:
     """Show the sign-in form."""
     if user is not None:
         return redirect(request, safe_next(next))
-    notice = "You are signed out." if signed_out else None
+    notice = None
+    if deleted:
+        notice = "Your account and all of its data are deleted."
+    elif signed_out:
+        notice = "You are signed out."
     return render(
         request,
         "pages/signin.html",
@@ -163,6 +181,63 @@ async def signin_code(
         )
     start_session(request, sign_in)
     return redirect(request, next_page)
+
+
+@router.get("/privacy")
+async def privacy_page(
+    request: Request, settings: SettingsDep, user: OptionalWebLifter
+) -> Response:
+    """What Gravl keeps about a lifter, why, for how long, and how to take it away (ASVS 8.3.3):
+    the notice the sign-up form points to. The durations are the code's own."""
+    day_s = 86_400
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "idle_days": settings.refresh_token_ttl_s // day_s,
+            "lifetime_days": settings.session_lifetime_s // day_s,
+            "ended_days": sessions.ENDED_KEPT.days,
+            "events_days": events.KEPT.days,
+            "attempt_hours": int(ratelimit.RETENTION.total_seconds() // 3600),
+        },
+    )
+
+
+def _strength_limiter(request: Request) -> MovingWindowRateLimiter:
+    state = request.app.state
+    limiter: MovingWindowRateLimiter | None = getattr(state, "strength_limiter", None)
+    if limiter is None:
+        limiter = state.strength_limiter = MovingWindowRateLimiter(MemoryStorage())
+    return limiter
+
+
+@router.post("/password-strength")
+@reads_only
+async def password_strength(
+    request: Request, user: OptionalWebLifter, address: ClientAddress
+) -> Response:
+    """The meter beside a new-password field (ASVS 2.1.8), for htmx: how the password typed so
+    far rates, by the rule the form applies when sent, told about the account's e-mail address
+    and name (the lifter's own once signed in). Nothing is stored.
+
+    No CSRF token is asked: the check changes nothing, and another site could not read its
+    answer. Asking for one raced the form it serves: a check still waiting for the typing to
+    pause went out after the sign-up had begun a new session, with the old session's token."""
+    if not _strength_limiter(request).hit(STRENGTH_CHECKS, address):
+        return Response(status_code=429, headers={"Retry-After": "60"})
+    form = await request.form()
+    typed = (form.get(name) for name in _NEW_PASSWORD_FIELDS)
+    password = next((value for value in typed if isinstance(value, str) and value), "")
+    if user is not None:
+        email, name = user.email, user.display_name
+    else:
+        email, name = (str(form.get(field) or "") for field in ("email", "display_name"))
+    rated = None
+    if password:
+        rated = await run_in_threadpool(
+            passwords.strength, password, email=email or None, display_name=name or None
+        )
+    return render(request, "pages/password_strength.html", {"rated": rated})
 
 
 @router.get("/signup")

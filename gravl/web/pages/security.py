@@ -1,6 +1,6 @@
-"""Sign-in and security: the password, two-factor sign-in, where the lifter is signed in and
-what happened to the account lately. gravl.auth.service does the work; this turns its answers
-into pages, and its errors into messages next to the field they concern."""
+"""Sign-in and security: the password, two-factor sign-in, where the lifter is signed in, what
+happened to the account lately, and deleting it. gravl.auth.service does the work; this turns
+its answers into pages, and its errors into messages next to the field they concern."""
 
 from __future__ import annotations
 
@@ -182,6 +182,7 @@ async def _page(
     notice: str | None = None,
     password_errors: FormErrors | None = None,
     totp_errors: FormErrors | None = None,
+    delete_errors: FormErrors | None = None,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
@@ -198,6 +199,7 @@ async def _page(
             "notice": notice,
             "password_errors": password_errors,
             "totp_errors": totp_errors,
+            "delete_errors": delete_errors,
             "mfa_enabled_at": account.totp_enabled_at,
             "sessions": _session_rows(sessions, user.session_id),
             "events": _event_rows(events),
@@ -455,3 +457,45 @@ async def revoke_session(
         end_session(request)
         return redirect(request, "/signin?signed_out=1")
     return redirect(request, PAGE + "?done=session")
+
+
+@router.post(PAGE + "/delete", dependencies=[CsrfChecked])
+async def delete_account(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: WebLifter,
+    client: ClientDep,
+) -> Response:
+    """Delete the account and everything in it once the password confirms the owner (as
+    ``DELETE /api/me``: a wrong password counts as a failed sign-in); this browser is signed out
+    and every other session ends with the account."""
+    password = (await _secret_fields(request, "delete_password"))["delete_password"]
+
+    async def again(
+        errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        return await _page(
+            request,
+            session,
+            settings,
+            user,
+            delete_errors=errors,
+            status_code=status_code,
+            headers=headers,
+        )
+
+    if not password:
+        return await again(FormErrors(fields={"delete_password": "Enter your password."}), 422)
+    try:
+        await service.delete_account(
+            session=session, settings=settings, lifter=user, password=password, client=client
+        )
+    except Unauthorized as exc:
+        await undo_unless_kept(session, exc)
+        return await again(FormErrors(fields={"delete_password": sentence(exc.message)}), 401)
+    except RateLimited as exc:
+        await undo_unless_kept(session, exc)
+        return await again(FormErrors(form=retry_hint(exc)), 429, headers=_retry_after(exc))
+    end_session(request)
+    return redirect(request, "/signin?deleted=1")

@@ -1,8 +1,8 @@
-// Gravl's own behaviour: the body map's details on hover, tap and keyboard focus; the logging
-// page's sets, each stored by its ✓ without a page load, with drafts and an outbox that lose
-// nothing (docs/logging.md); adding a row when editing a log. The rest timer and the workout
-// page are gym.js's. Dependency-free; every page works without it (the table holds the body
-// map's data, each ✓ and "Add set" fall back to a post).
+// Gravl's own behaviour: showing a masked password; the body map's details on hover, tap and
+// keyboard focus; the logging page's sets, each stored by its ✓ without a page load, with
+// drafts and an outbox that lose nothing (docs/logging.md); adding a row when editing a log.
+// The rest timer and the workout page are gym.js's. Dependency-free; every page works without
+// it (the table holds the body map's data, each ✓ and "Add set" fall back to a post).
 (function () {
   "use strict";
 
@@ -340,7 +340,30 @@
     });
   }
 
+  // A masked password can be shown and hidden again (ASVS 2.1.12); it is masked again before
+  // the form leaves, so no browser keeps it as plain text in its form history.
+  function bindShowPassword(button) {
+    var input = document.getElementById(button.dataset.showPassword);
+    if (!input) return;
+    var word = button.firstChild;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var shown = input.type === "password";
+      input.type = shown ? "text" : "password";
+      button.setAttribute("aria-pressed", shown ? "true" : "false");
+      word.textContent = shown ? "Hide" : "Show";
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", function () {
+        input.type = "password";
+        button.setAttribute("aria-pressed", "false");
+        word.textContent = "Show";
+      });
+    }
+  }
+
   function init(root) {
+    root.querySelectorAll("[data-show-password]").forEach(bindShowPassword);
     root.querySelectorAll("[data-bodymap]").forEach(bindBodyMap);
     root.querySelectorAll("[data-log-form]").forEach(bindLogForm);
     root.querySelectorAll("[data-edit-form]").forEach(bindEditForm);
