@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, Protocol
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
@@ -39,6 +40,8 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PAGE = "/settings/security"
 TITLE = "Sign-in and security"
 EVENTS_SHOWN = 20
+# The page's forms whose errors are shown in their own section.
+Section = Literal["password", "totp", "delete"]
 # As long as the API accepts (gravl.auth.schemas): a code or a recovery code, a password.
 _CODE_MAX = 32
 _SESSION_ID_MAX = 64
@@ -180,12 +183,12 @@ async def _page(
     user: Lifter,
     *,
     notice: str | None = None,
-    password_errors: FormErrors | None = None,
-    totp_errors: FormErrors | None = None,
-    delete_errors: FormErrors | None = None,
+    errors: Mapping[Section, FormErrors] | None = None,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """The page, with ``errors`` shown in the section of the form they belong to."""
+    errors = errors or {}
     account = await service.profile(session=session, lifter=user)
     sessions = await service.list_sessions(session=session, settings=settings, lifter=user)
     events = await service.security_events(session=session, lifter=user, limit=EVENTS_SHOWN)
@@ -197,9 +200,9 @@ async def _page(
             "active": "/settings",
             "title": TITLE,
             "notice": notice,
-            "password_errors": password_errors,
-            "totp_errors": totp_errors,
-            "delete_errors": delete_errors,
+            "password_errors": errors.get("password"),
+            "totp_errors": errors.get("totp"),
+            "delete_errors": errors.get("delete"),
             "mfa_enabled_at": account.totp_enabled_at,
             "sessions": _session_rows(sessions, user.session_id),
             "events": _event_rows(events),
@@ -207,6 +210,33 @@ async def _page(
         status_code=status_code,
         headers=headers,
     )
+
+
+class _Again(Protocol):
+    async def __call__(
+        self, errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> Response: ...
+
+
+def _again_with_errors(
+    section: Section, request: Request, session: AsyncSession, settings: Settings, user: Lifter
+) -> _Again:
+    """The page once more, with a form's errors in its ``section``."""
+
+    async def again(
+        errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        return await _page(
+            request,
+            session,
+            settings,
+            user,
+            errors={section: errors},
+            status_code=status_code,
+            headers=headers,
+        )
+
+    return again
 
 
 def _retry_after(error: RateLimited) -> dict[str, str]:
@@ -248,18 +278,7 @@ async def change_password(
     browser stays signed in."""
     values = await _secret_fields(request, "current_password", "new_password")
 
-    async def again(
-        errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
-    ) -> Response:
-        return await _page(
-            request,
-            session,
-            settings,
-            user,
-            password_errors=errors,
-            status_code=status_code,
-            headers=headers,
-        )
+    again = _again_with_errors("password", request, session, settings, user)
 
     if not values["current_password"]:
         return await again(FormErrors(fields={"current_password": "Enter your password."}), 422)
@@ -338,7 +357,9 @@ async def start_totp(
     except Conflict as exc:
         await undo_unless_kept(session, exc)
         errors = FormErrors(form=sentence(exc.message))
-        return await _page(request, session, settings, user, totp_errors=errors, status_code=409)
+        return await _page(
+            request, session, settings, user, errors={"totp": errors}, status_code=409
+        )
     return _setup_page(request, user, enrolment.secret, enrolment.qr_svg, None)
 
 
@@ -369,7 +390,9 @@ async def confirm_totp(
             else "Start with “Set up two-factor sign-in”."
         )
         errors = FormErrors(form=message)
-        return await _page(request, session, settings, user, totp_errors=errors, status_code=409)
+        return await _page(
+            request, session, settings, user, errors={"totp": errors}, status_code=409
+        )
     return render(
         request,
         "pages/recovery_codes.html",
@@ -388,18 +411,7 @@ async def disable_totp(
     """Turn two-factor sign-in off: the password and a code (or a recovery code) confirm it."""
     values = await form_fields(request, "password", "code")  # the password is kept as typed
 
-    async def again(
-        errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
-    ) -> Response:
-        return await _page(
-            request,
-            session,
-            settings,
-            user,
-            totp_errors=errors,
-            status_code=status_code,
-            headers=headers,
-        )
+    again = _again_with_errors("totp", request, session, settings, user)
 
     missing = {}
     if not values["password"]:
@@ -472,18 +484,7 @@ async def delete_account(
     and every other session ends with the account."""
     password = (await _secret_fields(request, "delete_password"))["delete_password"]
 
-    async def again(
-        errors: FormErrors, status_code: int, headers: Mapping[str, str] | None = None
-    ) -> Response:
-        return await _page(
-            request,
-            session,
-            settings,
-            user,
-            delete_errors=errors,
-            status_code=status_code,
-            headers=headers,
-        )
+    again = _again_with_errors("delete", request, session, settings, user)
 
     if not password:
         return await again(FormErrors(fields={"delete_password": "Enter your password."}), 422)
