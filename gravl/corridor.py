@@ -199,12 +199,17 @@ def reads_only(endpoint: _Endpoint) -> _Endpoint:
     return endpoint
 
 
+def is_reads_only(endpoint: Callable[..., Any]) -> bool:
+    """Whether ``reads_only`` marked the route's endpoint."""
+    return bool(getattr(endpoint, _READS_ONLY, False))
+
+
 class CorridorRoute(APIRoute):
     """A route whose request is one unit of work (``request.state.work``)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        may_write = not getattr(self.endpoint, _READS_ONLY, False)
+        may_write = not is_reads_only(self.endpoint)
 
         async def handle(request: Request) -> Response:
             # unit_of_work() spelled out: this runs on every request.

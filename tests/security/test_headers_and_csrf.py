@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 
 from gravl.app import create_app
 from gravl.config import Settings
+from gravl.corridor import is_reads_only
 from tests.conftest import Account
+from tests.routes import READS_ONLY_WEB
 from tests.web.helpers import sign_up
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -67,10 +69,20 @@ def test_hsts_on_every_response_when_configured(settings: Settings) -> None:
 
 def test_every_web_form_route_checks_csrf(client: TestClient) -> None:
     """Structure: each state-changing page route declares the CSRF check. Behaviour: a post
-    without the token is refused with 403 before anything else happens."""
-    web_writes = [
+    without the token is refused with 403 before anything else happens. The only posts exempt
+    are those that change nothing (``reads_only``: the password strength meter), and they are
+    the ones tests/routes.py names."""
+    web_posts = [
         r for r in _routes(client) if r.methods & WRITE_METHODS and not r.path.startswith("/api")
     ]
+    exempt = {
+        (method, r.path)
+        for r in web_posts
+        if is_reads_only(r.endpoint)
+        for method in r.methods & WRITE_METHODS
+    }
+    assert exempt == READS_ONLY_WEB
+    web_writes = [r for r in web_posts if not is_reads_only(r.endpoint)]
     assert len(web_writes) >= 5
     for route in web_writes:
         declared = {getattr(d.dependency, "__name__", "") for d in route.dependencies}
