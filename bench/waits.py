@@ -1,0 +1,108 @@
+"""Where a benchmarked endpoint's requests wait in PostgreSQL: pg_stat_activity sampled every
+50 ms during one wrk run of the endpoint (2 workers, 50 connections, bench/run.py's population).
+
+    .venv/bin/python bench/waits.py                      # POST /api/logs, 15 s
+    .venv/bin/python bench/waits.py --endpoint recovery --seconds 10
+    GRAVL_DB_POOL_SIZE=30 .venv/bin/python bench/waits.py  # the server takes the environment
+
+It prints the endpoint's req/s and, per sample, how many of the database's connections were in
+each (state, wait event type, wait event): lock waits show as ``Lock``, connections a worker
+holds open in a transaction while it computes (or waits for its event loop) as ``idle in
+transaction``. Needs PostgreSQL (GRAVL_TEST_POSTGRES_URL) and wrk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script: the gravl package and the test helpers
+
+from bench.population import populate  # noqa: E402
+from bench.run import ENDPOINTS, write_log_bodies, write_tokens, wrk  # noqa: E402
+from tests.ops.live_server import (  # noqa: E402
+    LIVE_SECRET,
+    create_pg_database,
+    drop_pg_database,
+    gravl,
+    live_server,
+)
+
+SAMPLE_S = 0.05
+Key = tuple[str | None, str | None, str | None]
+
+
+def sample(dsn: str, stop: threading.Event, counts: collections.Counter[Key]) -> int:
+    """Count the other connections' states until ``stop``; how many samples were taken."""
+    import asyncpg
+
+    async def run() -> int:
+        taken = 0
+        connection = await asyncpg.connect(dsn)
+        try:
+            while not stop.is_set():
+                rows = await connection.fetch(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                for row in rows:
+                    counts[(row["state"], row["wait_event_type"], row["wait_event"])] += 1
+                taken += 1
+                await asyncio.sleep(SAMPLE_S)
+        finally:
+            await connection.close()
+        return taken
+
+    return asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", default="POST", help="a word of the endpoint's label")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--lifters", type=int, default=200)
+    args = parser.parse_args()
+    endpoint = next(e for e in ENDPOINTS if args.endpoint in e.label)
+    name, url = create_pg_database()
+    try:
+        env = {"GRAVL_DATABASE_URL": url, "GRAVL_SECRET_KEY": LIVE_SECRET}
+        for command in (("db", "upgrade"), ("seed",)):
+            if gravl(*command, env=env).returncode != 0:
+                raise SystemExit(f"gravl {' '.join(command)} failed")
+        population = asyncio.run(populate(url, lifters=args.lifters))
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            live_server(url, Path(scratch), workers=2) as server,
+        ):
+            import httpx
+
+            chest = httpx.get(f"{server.api}/api/exercises?muscle=chest&limit=200", timeout=10)
+            tokens = write_tokens(Path(scratch) / "lifters.txt", population.lifter_ids)
+            bodies = write_log_bodies(
+                Path(scratch) / "logs.txt", [e["id"] for e in chest.json()["items"]]
+            )
+            wrk(server, endpoint, 3, tokens, bodies)  # warm the pools and caches
+            counts: collections.Counter[Key] = collections.Counter()
+            stop = threading.Event()
+            taken: list[int] = []
+            dsn = url.replace("postgresql+asyncpg", "postgresql")
+            thread = threading.Thread(target=lambda: taken.append(sample(dsn, stop, counts)))
+            thread.start()
+            result = wrk(server, endpoint, args.seconds, tokens, bodies)
+            stop.set()
+            thread.join()
+        print(f"{endpoint.label}: {result.rps:.0f} req/s")
+        for key, seen in counts.most_common(12):
+            print(f"  {seen / max(taken[0], 1):6.2f} connections per sample  {key}")
+    finally:
+        drop_pg_database(name)
+
+
+if __name__ == "__main__":
+    main()
