@@ -59,26 +59,34 @@ def problem(
     ``email`` and ``display_name`` are the account's own, so that a password made of them is
     refused.
     """
+    return _judged(password, _user_inputs(email, display_name))[0]
+
+
+def _judged(password: str, inputs: list[str]) -> tuple[str | None, int | None]:
+    """``problem``'s verdict, with zxcvbn's score when the rule got as far as estimating it."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return f"Use at least {MIN_LENGTH} characters.", None
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return f"Use at most {MAX_LENGTH} characters.", None
     lowered = password.lower()
     base = lowered.rstrip(_TAIL)
     if lowered in _common() or (len(lowered) - len(base) <= _MAX_TAIL and base in _common()):
-        return "This password is on a list of common or breached passwords; choose another."
-    inputs = _user_inputs(email, display_name)
+        return "This password is on a list of common or breached passwords; choose another.", None
     result = _estimate(password, inputs)
-    if result["score"] < _MIN_SCORE:
+    score: int = result["score"]
+    if score < _MIN_SCORE:
         feedback = result["feedback"]
         hint = feedback["warning"] or next(iter(feedback["suggestions"]), "")
         if not hint:
-            return "This password is too easy to guess; make it longer or less predictable."
-        return f"This password is too easy to guess: {hint[0].lower()}{hint[1:]}"
+            return "This password is too easy to guess; make it longer or less predictable.", score
+        return f"This password is too easy to guess: {hint[0].lower()}{hint[1:]}", score
     rest = _without_account_words(lowered, inputs)
     if rest != lowered and (not rest or _estimate(rest, inputs)["score"] < _MIN_SCORE):
-        return "This password is too easy to guess: it is mostly your name or e-mail address."
-    return None
+        return (
+            "This password is too easy to guess: it is mostly your name or e-mail address.",
+            score,
+        )
+    return None, score
 
 
 # The meter's words for a score of 0-4.
@@ -103,8 +111,10 @@ def strength(
 ) -> Strength:
     """The meter's verdict on ``password``: by the same rule as ``problem``, so "Good" and
     "Strong" always mean the password will be accepted."""
-    found = problem(password, email=email, display_name=display_name)
-    score = _estimate(password, _user_inputs(email, display_name))["score"] if password else 0
+    inputs = _user_inputs(email, display_name)
+    found, score = _judged(password, inputs)
+    if score is None:  # refused before zxcvbn was asked: ask it now, for the meter alone
+        score = _estimate(password, inputs)["score"] if password else 0
     return Strength(min(score, _REFUSED_SCORE) if found else score, found)
 
 
