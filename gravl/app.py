@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gravl.auth.router import router as auth_router
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.token_cache = TokenCache(settings)
     app.state.session_touches = Touches(settings.session_touch_s)
     app.state.import_quota = ImportQuota(settings)
+    # The password strength meter's checks per client (gravl.web.pages.auth), in this worker.
+    app.state.strength_limiter = MovingWindowRateLimiter(MemoryStorage())
     app.state.migration_head = head_revision()
     install_error_handlers(app)
     for router in (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -203,14 +202,6 @@ async def privacy_page(
     )
 
 
-def _strength_limiter(request: Request) -> MovingWindowRateLimiter:
-    state = request.app.state
-    limiter: MovingWindowRateLimiter | None = getattr(state, "strength_limiter", None)
-    if limiter is None:
-        limiter = state.strength_limiter = MovingWindowRateLimiter(MemoryStorage())
-    return limiter
-
-
 @router.post("/password-strength")
 @reads_only
 async def password_strength(
@@ -223,7 +214,8 @@ async def password_strength(
     No CSRF token is asked: the check changes nothing, and another site could not read its
     answer. Asking for one raced the form it serves: a check still waiting for the typing to
     pause went out after the sign-up had begun a new session, with the old session's token."""
-    if not _strength_limiter(request).hit(STRENGTH_CHECKS, address):
+    limiter: MovingWindowRateLimiter = request.app.state.strength_limiter
+    if not limiter.hit(STRENGTH_CHECKS, address):
         return Response(status_code=429, headers={"Retry-After": "60"})
     form = await request.form()
     typed = (form.get(name) for name in _NEW_PASSWORD_FIELDS)
