@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
@@ -27,11 +28,11 @@ def _login(client: TestClient, account: Account) -> None:
     assert response.status_code == 200, response.text
 
 
-Work = Callable[[AsyncSession], Awaitable[dict[str, int]]]
+T = TypeVar("T")
 
 
-def _run(settings: Settings, work: Work) -> dict[str, int]:
-    async def run() -> dict[str, int]:
+def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
         database = Database(settings)
         try:
             async with database.sessionmaker() as session, session.begin():
@@ -60,11 +61,11 @@ def _counts(settings: Settings, user_id: int) -> dict[str, int]:
     return _run(settings, work)
 
 
-def _age(settings: Settings, user_id: int, days: int) -> dict[str, int]:
+def _age(settings: Settings, user_id: int, days: int) -> None:
     """Every session of the lifter ended ``days`` ago, every event of theirs as old."""
     then = datetime.now(UTC) - timedelta(days=days)
 
-    async def work(session: AsyncSession) -> dict[str, int]:
+    async def work(session: AsyncSession) -> None:
         await session.execute(
             update(AuthSession)
             .where(AuthSession.user_id == user_id)
@@ -73,9 +74,8 @@ def _age(settings: Settings, user_id: int, days: int) -> dict[str, int]:
         await session.execute(
             update(SecurityEvent).where(SecurityEvent.user_id == user_id).values(created_at=then)
         )
-        return {}
 
-    return _run(settings, work)
+    _run(settings, work)
 
 
 def _user_id(client: TestClient, account: Account) -> int:
