@@ -13,30 +13,15 @@ same cores in the benchmarks, so a change that moves work into the database show
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: the gravl package and the test helpers
 
-from bench.population import populate  # noqa: E402
-from bench.run import (  # noqa: E402
-    ENDPOINTS,
-    server_processes,
-    write_log_bodies,
-    write_tokens,
-    wrk,
-)
-from tests.ops.live_server import (  # noqa: E402
-    LIVE_SECRET,
-    create_pg_database,
-    drop_pg_database,
-    gravl,
-    live_server,
-)
+from bench.run import ENDPOINTS, server_processes, wrk  # noqa: E402
+from bench.stage import stage  # noqa: E402
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
@@ -86,43 +71,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--pool-size", type=int, help="GRAVL_DB_POOL_SIZE (default: the app's)")
     args = parser.parse_args()
-    name, url = create_pg_database()
-    try:
-        env = {"GRAVL_DATABASE_URL": url, "GRAVL_SECRET_KEY": LIVE_SECRET}
-        for command in (("db", "upgrade"), ("seed",)):
-            if gravl(*command, env=env).returncode != 0:
-                raise SystemExit(f"gravl {' '.join(command)} failed")
-        population = asyncio.run(populate(url, lifters=args.lifters))
-        server_env = {"GRAVL_DB_POOL_SIZE": str(args.pool_size)} if args.pool_size else None
-        with (
-            tempfile.TemporaryDirectory() as scratch,
-            live_server(url, Path(scratch), workers=args.workers, env=server_env) as server,
-        ):
-            import httpx
-
-            chest = httpx.get(f"{server.api}/api/exercises?muscle=chest&limit=200", timeout=10)
-            tokens = write_tokens(Path(scratch) / "lifters.txt", population.lifter_ids)
-            bodies = write_log_bodies(
-                Path(scratch) / "logs.txt", [e["id"] for e in chest.json()["items"]]
+    server_env = {"GRAVL_DB_POOL_SIZE": str(args.pool_size)} if args.pool_size else None
+    with stage(lifters=args.lifters, workers=args.workers, env=server_env) as staged:
+        server, tokens, bodies = staged.server, staged.tokens, staged.bodies
+        pids = server_processes(server.process.pid)
+        wrk(server, ENDPOINTS[-1], 2, tokens, bodies)  # warm caches and pools
+        ceiling_ms = None
+        for endpoint in ENDPOINTS:
+            before, before_pg = cpu_seconds(pids), cpu_of(postgres_pids())
+            result = wrk(server, endpoint, args.seconds, tokens, bodies)
+            requests = max(result.requests, 1)
+            per_request_ms = 1000 * (cpu_seconds(pids) - before) / requests
+            database_ms = 1000 * postgres_cpu_since(before_pg) / requests
+            ceiling_ms = ceiling_ms or per_request_ms
+            print(
+                f"{endpoint.label:45s} {per_request_ms:6.2f} ms CPU/request"
+                f"  + PostgreSQL {database_ms:5.2f} ms"
+                f"  ceiling/endpoint {ceiling_ms / per_request_ms:6.1%}"
+                f"  ({result.rps:.0f} req/s)"
             )
-            pids = server_processes(server.process.pid)
-            wrk(server, ENDPOINTS[-1], 2, tokens, bodies)  # warm caches and pools
-            ceiling_ms = None
-            for endpoint in ENDPOINTS:
-                before, before_pg = cpu_seconds(pids), cpu_of(postgres_pids())
-                result = wrk(server, endpoint, args.seconds, tokens, bodies)
-                requests = max(result.requests, 1)
-                per_request_ms = 1000 * (cpu_seconds(pids) - before) / requests
-                database_ms = 1000 * postgres_cpu_since(before_pg) / requests
-                ceiling_ms = ceiling_ms or per_request_ms
-                print(
-                    f"{endpoint.label:45s} {per_request_ms:6.2f} ms CPU/request"
-                    f"  + PostgreSQL {database_ms:5.2f} ms"
-                    f"  ceiling/endpoint {ceiling_ms / per_request_ms:6.1%}"
-                    f"  ({result.rps:.0f} req/s)"
-                )
-    finally:
-        drop_pg_database(name)
 
 
 if __name__ == "__main__":

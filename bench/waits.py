@@ -17,22 +17,14 @@ import argparse
 import asyncio
 import collections
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script: the gravl package and the test helpers
 
-from bench.population import populate  # noqa: E402
-from bench.run import ENDPOINTS, write_log_bodies, write_tokens, wrk  # noqa: E402
-from tests.ops.live_server import (  # noqa: E402
-    LIVE_SECRET,
-    create_pg_database,
-    drop_pg_database,
-    gravl,
-    live_server,
-)
+from bench.run import ENDPOINTS, wrk  # noqa: E402
+from bench.stage import stage  # noqa: E402
 
 SAMPLE_S = 0.05
 Key = tuple[str | None, str | None, str | None]
@@ -69,39 +61,21 @@ def main() -> None:
     parser.add_argument("--lifters", type=int, default=200)
     args = parser.parse_args()
     endpoint = next(e for e in ENDPOINTS if args.endpoint in e.label)
-    name, url = create_pg_database()
-    try:
-        env = {"GRAVL_DATABASE_URL": url, "GRAVL_SECRET_KEY": LIVE_SECRET}
-        for command in (("db", "upgrade"), ("seed",)):
-            if gravl(*command, env=env).returncode != 0:
-                raise SystemExit(f"gravl {' '.join(command)} failed")
-        population = asyncio.run(populate(url, lifters=args.lifters))
-        with (
-            tempfile.TemporaryDirectory() as scratch,
-            live_server(url, Path(scratch), workers=2) as server,
-        ):
-            import httpx
-
-            chest = httpx.get(f"{server.api}/api/exercises?muscle=chest&limit=200", timeout=10)
-            tokens = write_tokens(Path(scratch) / "lifters.txt", population.lifter_ids)
-            bodies = write_log_bodies(
-                Path(scratch) / "logs.txt", [e["id"] for e in chest.json()["items"]]
-            )
-            wrk(server, endpoint, 3, tokens, bodies)  # warm the pools and caches
-            counts: collections.Counter[Key] = collections.Counter()
-            stop = threading.Event()
-            taken: list[int] = []
-            dsn = url.replace("postgresql+asyncpg", "postgresql")
-            thread = threading.Thread(target=lambda: taken.append(sample(dsn, stop, counts)))
-            thread.start()
-            result = wrk(server, endpoint, args.seconds, tokens, bodies)
-            stop.set()
-            thread.join()
-        print(f"{endpoint.label}: {result.rps:.0f} req/s")
-        for key, seen in counts.most_common(12):
-            print(f"  {seen / max(taken[0], 1):6.2f} connections per sample  {key}")
-    finally:
-        drop_pg_database(name)
+    with stage(lifters=args.lifters, workers=2) as staged:
+        server, tokens, bodies = staged.server, staged.tokens, staged.bodies
+        wrk(server, endpoint, 3, tokens, bodies)  # warm the pools and caches
+        counts: collections.Counter[Key] = collections.Counter()
+        stop = threading.Event()
+        taken: list[int] = []
+        dsn = staged.url.replace("postgresql+asyncpg", "postgresql")
+        thread = threading.Thread(target=lambda: taken.append(sample(dsn, stop, counts)))
+        thread.start()
+        result = wrk(server, endpoint, args.seconds, tokens, bodies)
+        stop.set()
+        thread.join()
+    print(f"{endpoint.label}: {result.rps:.0f} req/s")
+    for key, seen in counts.most_common(12):
+        print(f"  {seen / max(taken[0], 1):6.2f} connections per sample  {key}")
 
 
 if __name__ == "__main__":
