@@ -25,7 +25,7 @@ from typing import Annotated, Any, TypeVar, cast
 import structlog
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from sqlalchemy import Select, Update
+from sqlalchemy import Insert, Select, Update, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -126,17 +126,94 @@ async def read_all(
     session: AsyncSession, statement: Select[Any], params: Mapping[str, Any]
 ) -> Sequence[Any]:
     """Every row of a read built once (a module-level statement: it is compiled once per
-    statement object). On PostgreSQL, when the session has not begun a transaction (which
-    could hold the request's own uncommitted writes), the driver runs it on the read pool: no
-    BEGIN or COMMIT, no SQLAlchemy result processing. Rows index like SQLAlchemy's; column
-    types are the driver's own (on PostgreSQL, what the UTCDateTime columns hand back too)."""
+    statement object). On PostgreSQL the driver runs it without SQLAlchemy's execution and
+    result processing: on the read pool when the session has not begun a transaction (no BEGIN
+    or COMMIT), on the transaction's own connection when it has (so it sees the request's own
+    writes). Rows index like SQLAlchemy's; column types are the driver's own (on PostgreSQL,
+    what the UTCDateTime columns hand back too)."""
     database = cast(Database | None, session.info.get(DATABASE_INFO))
     rows: Sequence[Any]
-    if database is None or not database.postgres or session.in_transaction():
-        rows = (await session.execute(statement, params)).all()
-    else:
+    if database is not None and database.postgres and not session.in_transaction():
         rows = await _driver_read(database, statement, params, one=False)
+    elif database is not None and (driver := await _transaction_driver(session)) is not None:
+        sql, names = _driver_sql(statement, database)
+        rows = await driver.fetch(sql, *[params[n] for n in names])
+    else:
+        rows = (await session.execute(statement, params)).all()
     return rows
+
+
+async def insert_returning(session: AsyncSession, statement: Insert, row: Mapping[str, Any]) -> Any:
+    """Insert one row (``statement`` names the columns it returns); the returned row. On
+    PostgreSQL, inside the work's transaction, the driver runs it (see ``insert_rows``)."""
+    driver = await _transaction_driver(session)
+    if driver is None:
+        return (await session.execute(statement, row)).one()
+    sql, names = _driver_sql(_valued(statement, row), _database_of(session))
+    return await driver.fetchrow(sql, *[row[n] for n in names])
+
+
+async def insert_rows(
+    session: AsyncSession, statement: Insert, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert (or upsert) rows that all name the same columns, in one round trip.
+
+    On PostgreSQL, inside a transaction the work has begun, the driver sends them on that
+    transaction's connection, without SQLAlchemy's execution and result processing: on a
+    logged set that was a third of the worker's CPU (docs/PERFORMANCE.md). Values go to the
+    driver as they are, so they must be what it takes (aware datetimes, plain str and numbers),
+    and its errors come unwrapped: use this for rows the service has already checked.
+    """
+    if not rows:
+        return
+    driver = await _transaction_driver(session)
+    if driver is None:
+        await session.execute(statement, list(rows))
+        return
+    sql, names = _driver_sql(_valued(statement, rows[0]), _database_of(session))
+    await driver.executemany(sql, [[row[n] for n in names] for row in rows])
+
+
+def _database_of(session: AsyncSession) -> Database:
+    return cast(Database, session.info[DATABASE_INFO])
+
+
+async def _transaction_driver(session: AsyncSession) -> Any | None:
+    """On PostgreSQL, the driver connection of the transaction the session has begun, when
+    nothing the ORM holds is waiting to be flushed (a driver statement would not see it);
+    otherwise None."""
+    database = cast(Database | None, session.info.get(DATABASE_INFO))
+    if database is None or not database.postgres or not session.in_transaction():
+        return None
+    sync = session.sync_session
+    if sync.new or sync.deleted or sync.dirty:
+        return None
+    transaction = sync.get_transaction()
+    known = session.info.get(_DRIVER_INFO)
+    if known is not None and known[0] is transaction:
+        driver = known[1]
+    else:
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        session.info[_DRIVER_INFO] = (transaction, driver)
+    # SQLAlchemy sends BEGIN with the session's first statement: until then, a statement of
+    # the driver's own would run (and commit) outside the transaction.
+    return driver if driver is not None and driver.is_in_transaction() else None
+
+
+_DRIVER_INFO = "gravl.transaction_driver"
+_VALUED: dict[tuple[int, tuple[str, ...]], Insert] = {}
+
+
+def _valued(statement: Insert, row: Mapping[str, Any]) -> Insert:
+    """``statement`` naming exactly the row's columns (an INSERT compiled without values names
+    every column of its table), built once per statement and set of columns."""
+    keys = tuple(row)
+    key = (id(statement), keys)
+    found = _VALUED.get(key)
+    if found is None:
+        found = _VALUED[key] = statement.values({k: bindparam(k) for k in keys})
+    return found
 
 
 async def _driver_read(
@@ -157,7 +234,7 @@ async def _driver_read(
 _COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = {}
 
 
-def _driver_sql(statement: Select[Any], database: Database) -> tuple[str, tuple[str, ...]]:
+def _driver_sql(statement: Select[Any] | Insert, database: Database) -> tuple[str, tuple[str, ...]]:
     """The statement as the driver's SQL, with its parameter names in order (compiled once)."""
     key = (id(statement), database.engine.dialect.name)
     found = _COMPILED.get(key)

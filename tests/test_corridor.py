@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import cast
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from gravl.auth.lifter import current_lifter, optional_lifter, writing_lifter
 from gravl.auth.models import User
 from gravl.cache import Caches
 from gravl.config import Settings
-from gravl.corridor import CorridorRoute, unit_of_work
+from gravl.corridor import CorridorRoute, insert_returning, insert_rows, read_all, unit_of_work
 from gravl.db import Database
 from gravl.errors import Conflict, Unavailable
+from gravl.recovery.models import MuscleGroupRecovery, RecoveryCheckIn
 from gravl.web.session import optional_web_lifter, web_lifter, writing_web_lifter
 from tests.routes import (
     ACCOUNT_WRITES_API,
@@ -133,3 +136,127 @@ def test_the_database_being_down_is_unavailable_not_an_error(database: Settings)
     with pytest.raises(DBAPIError):
         _rename_all(database, "down", DBAPIError("SELECT x", {}, Exception("no column x")))
     assert _count_named(database, "down") == 0
+
+
+# The write path's statements: the driver on PostgreSQL inside a begun transaction, SQLAlchemy
+# otherwise; either way they belong to the unit of work.
+_STATES = cast(Table, MuscleGroupRecovery.__table__)
+_CHECK_INS = cast(Table, RecoveryCheckIn.__table__)
+_STATES_OF = select(_STATES.c.muscle_group, _STATES.c.fatigue, _STATES.c.state_at).where(
+    _STATES.c.user_id == bindparam("user_id")
+)
+
+
+def _state(user_id: int, muscle: str, fatigue: float) -> dict[str, object]:
+    return {
+        "user_id": user_id,
+        "muscle_group": muscle,
+        "fatigue": fatigue,
+        "state_at": datetime(2026, 11, 1, 12, tzinfo=UTC),
+        "k": 1.0,
+        "last_trained_at": None,
+        "updated_at": datetime(2026, 11, 1, 12, tzinfo=UTC),
+    }
+
+
+def _write_states(
+    settings: Settings, *, begun: bool, then: BaseException | None
+) -> tuple[list[tuple[str, float]], int, int]:
+    """Insert two state rows and a check-in in one unit of work (after a first statement of
+    SQLAlchemy's when ``begun``); what the work read back, the check-in's id, and how many
+    statements went through SQLAlchemy's cursor."""
+
+    async def run() -> tuple[list[tuple[str, float]], int, int]:
+        database = Database(settings)
+        executed: list[str] = []
+
+        def listen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            executed.append(statement)
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", listen)
+        try:
+            async with unit_of_work(database, Caches()) as work:
+                session = work.session
+                user_id = (await session.execute(select(User.id))).scalar_one()
+                if not begun:
+                    await session.rollback()  # nothing begun: the next statement begins
+                executed.clear()
+                await insert_rows(
+                    session,
+                    insert(_STATES),
+                    [_state(user_id, "chest", 3.5), _state(user_id, "lats", 1.0)],
+                )
+                read = await read_all(session, _STATES_OF, {"user_id": user_id})
+                (check_in,) = await insert_returning(
+                    session,
+                    insert(_CHECK_INS).returning(_CHECK_INS.c.id),
+                    {
+                        "user_id": user_id,
+                        "muscle_group": "chest",
+                        "soreness": 2.0,
+                        "at": datetime(2026, 11, 2, tzinfo=UTC),
+                        "predicted_score": 50.0,
+                        "k_after": 1.0,
+                        "parts": None,
+                        "created_at": datetime(2026, 11, 2, tzinfo=UTC),
+                    },
+                )
+                through_sqlalchemy = sum(not sql.startswith("BEGIN") for sql in executed)
+                if then is not None:
+                    raise then
+            return sorted((m, f) for m, f, _ in read), check_in, through_sqlalchemy
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def _stored_states(settings: Settings) -> list[tuple[str, float]]:
+    async def run() -> list[tuple[str, float]]:
+        database = Database(settings)
+        try:
+            async with database.sessionmaker() as session:
+                rows = await session.execute(select(_STATES.c.muscle_group, _STATES.c.fatigue))
+                return sorted((m, f) for m, f in rows)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("begun", [True, False], ids=["begun", "first-statement"])
+def test_written_rows_are_read_back_and_kept_with_their_work(
+    database: Settings, backend: str, begun: bool
+) -> None:
+    read, check_in, through_sqlalchemy = _write_states(database, begun=begun, then=None)
+    assert read == [("chest", 3.5), ("lats", 1.0)]  # the work sees its own writes
+    assert check_in >= 1
+    assert _stored_states(database) == [("chest", 3.5), ("lats", 1.0)]
+    # On PostgreSQL, inside a begun transaction, the driver runs all three on the work's own
+    # connection; a write that would begin the transaction goes through SQLAlchemy (which
+    # sends BEGIN first), and so does everything on SQLite.
+    expected = {"sqlite": 3, "postgresql": 0 if begun else 1}[backend]
+    assert through_sqlalchemy == expected
+
+
+@pytest.mark.parametrize("begun", [True, False], ids=["begun", "first-statement"])
+def test_written_rows_go_with_a_failed_work(database: Settings, begun: bool) -> None:
+    with pytest.raises(ValueError):
+        _write_states(database, begun=begun, then=ValueError("boom"))
+    assert _stored_states(database) == []
+
+
+def test_a_read_sees_what_the_orm_has_not_flushed_yet(database: Settings) -> None:
+    async def run() -> list[str]:
+        database_ = Database(database)
+        try:
+            async with unit_of_work(database_, Caches()) as work:
+                session = work.session
+                user_id = (await session.execute(select(User.id))).scalar_one()
+                session.add(MuscleGroupRecovery(**_state(user_id, "quads", 2.0)))
+                rows = await read_all(session, _STATES_OF, {"user_id": user_id})
+                return [m for m, _, _ in rows]
+        finally:
+            await database_.dispose()
+
+    assert asyncio.run(run()) == ["quads"]

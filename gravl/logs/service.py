@@ -28,7 +28,7 @@ from gravl.catalog import cache as catalog_cache
 from gravl.catalog.cache import muscles_of
 from gravl.catalog.models import Exercise
 from gravl.catalog.service import get_exercise
-from gravl.corridor import read_all
+from gravl.corridor import insert_returning, insert_rows, read_all
 from gravl.db import utcnow
 from gravl.errors import Conflict, NotFound, ValidationFailed
 from gravl.history.models import LogSet, SourceType, TrainingSession, WorkoutLog
@@ -226,7 +226,7 @@ async def create_log(
     _summarise(log, sets)
     row = {column.key: getattr(log, column.key) for column in _LOGS.columns if column.key != "id"}
     if idempotency_key is None:
-        log_id = await session.scalar(_INSERT_LOG, row)
+        (log_id,) = await insert_returning(session, _INSERT_LOG, row)
     else:
         try:
             async with session.begin_nested():
@@ -239,7 +239,8 @@ async def create_log(
             return Created(replay, replayed=True)
     assert log_id is not None
     log.id = log_id
-    await session.execute(
+    await insert_rows(
+        session,
         _INSERT_SETS,
         [
             {column.key: getattr(s, column.key) for column in _SETS.columns if column.key != "id"}

@@ -13,16 +13,15 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Insert, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.expression import Executable
 
 from gravl.auth.lifter import Lifter
 from gravl.auth.schemas import Experience
 from gravl.cache import Caches, Slot, cached
 from gravl.catalog.cache import exercise_loads
-from gravl.corridor import read_all
+from gravl.corridor import insert_rows, read_all
 from gravl.db import utcnow
 from gravl.history.models import WorkoutLog
 from gravl.recovery import history
@@ -153,17 +152,17 @@ async def log_added(
 async def _states_of(
     session: AsyncSession, user_id: int, muscles: Iterable[str]
 ) -> dict[str, MuscleState]:
-    rows = await session.execute(_STATES_OF, {"user_id": user_id, "muscles": sorted(muscles)})
-    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows}
+    # All the lifter's state rows (a few dozen at most), picked here: a statement without an
+    # expanding IN, which the driver can run on the write's own connection (read_all).
+    wanted = set(muscles)
+    rows = await read_all(session, _STATE_ROWS, {"user_id": user_id})
+    return {m: MuscleState(f, at, k, last) for m, f, at, k, last in rows if m in wanted}
 
 
-_STATES_OF = _STATE_ROWS.where(
-    _STATE_TABLE.c.muscle_group.in_(bindparam("muscles", expanding=True))
-)
-_UPSERTS: dict[str, Executable] = {}
+_UPSERTS: dict[str, Insert] = {}
 
 
-def _upsert(dialect: str) -> Executable:
+def _upsert(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT DO UPDATE of state rows, for PostgreSQL or SQLite."""
     found = _UPSERTS.get(dialect)
     if found is None:
@@ -192,7 +191,7 @@ async def _save_states(session: AsyncSession, user_id: int, states: dict[str, Mu
         }
         for muscle, state in states.items()
     ]
-    await session.execute(_upsert(session.get_bind().dialect.name), rows)
+    await insert_rows(session, _upsert(session.get_bind().dialect.name), rows)
 
 
 async def history_changed(*, session: AsyncSession, user: Lifter, muscles: Iterable[str]) -> None:
