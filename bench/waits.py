@@ -30,8 +30,11 @@ SAMPLE_S = 0.05
 Key = tuple[str | None, str | None, str | None]
 
 
-def sample(dsn: str, stop: threading.Event, counts: collections.Counter[Key]) -> int:
-    """Count the other connections' states until ``stop``; how many samples were taken."""
+def sample(
+    dsn: str, stop: threading.Event, counts: collections.Counter[Key], ages: list[float]
+) -> int:
+    """Count the other connections' states until ``stop``, and note the age of every open
+    transaction seen; how many samples were taken."""
     import asyncpg
 
     async def run() -> int:
@@ -40,11 +43,15 @@ def sample(dsn: str, stop: threading.Event, counts: collections.Counter[Key]) ->
         try:
             while not stop.is_set():
                 rows = await connection.fetch(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity"
+                    "SELECT state, wait_event_type, wait_event,"
+                    " extract(epoch FROM clock_timestamp() - xact_start) AS age"
+                    " FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
                 for row in rows:
                     counts[(row["state"], row["wait_event_type"], row["wait_event"])] += 1
+                    if row["age"] is not None:
+                        ages.append(float(row["age"]))
                 taken += 1
                 await asyncio.sleep(SAMPLE_S)
         finally:
@@ -67,13 +74,21 @@ def main() -> None:
         counts: collections.Counter[Key] = collections.Counter()
         stop = threading.Event()
         taken: list[int] = []
+        ages: list[float] = []
         dsn = staged.url.replace("postgresql+asyncpg", "postgresql")
-        thread = threading.Thread(target=lambda: taken.append(sample(dsn, stop, counts)))
+        thread = threading.Thread(target=lambda: taken.append(sample(dsn, stop, counts, ages)))
         thread.start()
         result = wrk(server, endpoint, args.seconds, tokens, bodies)
         stop.set()
         thread.join()
     print(f"{endpoint.label}: {result.rps:.0f} req/s")
+    if ages:
+        # An open transaction is seen, on average, halfway through: its mean age is about half
+        # the mean time a transaction stays open.
+        ages.sort()
+        mean = sum(ages) / len(ages)
+        median = ages[len(ages) // 2]
+        print(f"  open transactions: mean age {mean * 1000:.0f} ms, median {median * 1000:.0f} ms")
     for key, seen in counts.most_common(12):
         print(f"  {seen / max(taken[0], 1):6.2f} connections per sample  {key}")
 
