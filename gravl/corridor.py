@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, cast
 
 import structlog
@@ -135,9 +136,9 @@ async def read_all(
     rows: Sequence[Any]
     if database is not None and database.postgres and not session.in_transaction():
         rows = await _driver_read(database, statement, params, one=False)
-    elif database is not None and (driver := await _transaction_driver(session)) is not None:
-        sql, names = _driver_sql(statement, database)
-        rows = await driver.fetch(sql, *[params[n] for n in names])
+    elif (own := await _transaction_driver(session)) is not None:
+        sql, names = _driver_sql(statement, own.database)
+        rows = await own.driver.fetch(sql, *[params[n] for n in names])
     else:
         rows = (await session.execute(statement, params)).all()
     return rows
@@ -146,11 +147,11 @@ async def read_all(
 async def insert_returning(session: AsyncSession, statement: Insert, row: Mapping[str, Any]) -> Any:
     """Insert one row (``statement`` names the columns it returns); the returned row. On
     PostgreSQL, inside the work's transaction, the driver runs it (see ``insert_rows``)."""
-    driver = await _transaction_driver(session)
-    if driver is None:
+    own = await _transaction_driver(session)
+    if own is None:
         return (await session.execute(statement, row)).one()
-    sql, names = _driver_sql(_valued(statement, row), _database_of(session))
-    return await driver.fetchrow(sql, *[row[n] for n in names])
+    sql, names = _driver_sql(_valued(statement, row), own.database)
+    return await own.driver.fetchrow(sql, *[row[n] for n in names])
 
 
 async def insert_rows(
@@ -166,19 +167,23 @@ async def insert_rows(
     """
     if not rows:
         return
-    driver = await _transaction_driver(session)
-    if driver is None:
+    own = await _transaction_driver(session)
+    if own is None:
         await session.execute(statement, list(rows))
         return
-    sql, names = _driver_sql(_valued(statement, rows[0]), _database_of(session))
-    await driver.executemany(sql, [[row[n] for n in names] for row in rows])
+    sql, names = _driver_sql(_valued(statement, rows[0]), own.database)
+    await own.driver.executemany(sql, [[row[n] for n in names] for row in rows])
 
 
-def _database_of(session: AsyncSession) -> Database:
-    return cast(Database, session.info[DATABASE_INFO])
+@dataclass(frozen=True, slots=True)
+class _Own:
+    """The driver connection under a session's transaction, and the database it belongs to."""
+
+    database: Database
+    driver: Any  # asyncpg.Connection
 
 
-async def _transaction_driver(session: AsyncSession) -> Any | None:
+async def _transaction_driver(session: AsyncSession) -> _Own | None:
     """On PostgreSQL, the driver connection of the transaction the session has begun, when
     nothing the ORM holds is waiting to be flushed (a driver statement would not see it);
     otherwise None."""
@@ -190,26 +195,27 @@ async def _transaction_driver(session: AsyncSession) -> Any | None:
         return None
     transaction = sync.get_transaction()
     known = session.info.get(_DRIVER_INFO)
-    if known is not None and known[0] is transaction:
-        driver = known[1]
-    else:
+    if known is None or known[0] is not transaction:
         connection = await session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
-        session.info[_DRIVER_INFO] = (transaction, driver)
+        own = _Own(database, (await connection.get_raw_connection()).driver_connection)
+        known = session.info[_DRIVER_INFO] = (transaction, own)
+    own = known[1]
     # SQLAlchemy sends BEGIN with the session's first statement: until then, a statement of
     # the driver's own would run (and commit) outside the transaction.
-    return driver if driver is not None and driver.is_in_transaction() else None
+    return own if own.driver is not None and own.driver.is_in_transaction() else None
 
 
 _DRIVER_INFO = "gravl.transaction_driver"
-_VALUED: dict[tuple[int, tuple[str, ...]], Insert] = {}
+# These caches are keyed by the statement itself, not its id(): an id is reused once its
+# object is gone, and would hand a new statement another one's SQL.
+_VALUED: dict[tuple[Insert, tuple[str, ...]], Insert] = {}
 
 
 def _valued(statement: Insert, row: Mapping[str, Any]) -> Insert:
     """``statement`` naming exactly the row's columns (an INSERT compiled without values names
     every column of its table), built once per statement and set of columns."""
     keys = tuple(row)
-    key = (id(statement), keys)
+    key = (statement, keys)
     found = _VALUED.get(key)
     if found is None:
         found = _VALUED[key] = statement.values({k: bindparam(k) for k in keys})
@@ -231,12 +237,12 @@ async def _driver_read(
         raise
 
 
-_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = {}
+_COMPILED: dict[tuple[Select[Any] | Insert, str], tuple[str, tuple[str, ...]]] = {}
 
 
 def _driver_sql(statement: Select[Any] | Insert, database: Database) -> tuple[str, tuple[str, ...]]:
     """The statement as the driver's SQL, with its parameter names in order (compiled once)."""
-    key = (id(statement), database.engine.dialect.name)
+    key = (statement, database.engine.dialect.name)
     found = _COMPILED.get(key)
     if found is None:
         compiled = statement.compile(dialect=database.engine.dialect)

@@ -145,6 +145,9 @@ _CHECK_INS = cast(Table, RecoveryCheckIn.__table__)
 _STATES_OF = select(_STATES.c.muscle_group, _STATES.c.fatigue, _STATES.c.state_at).where(
     _STATES.c.user_id == bindparam("user_id")
 )
+# Built once, as the corridor's statement caches expect.
+_INSERT_STATES = insert(_STATES)
+_INSERT_CHECK_IN = insert(_CHECK_INS).returning(_CHECK_INS.c.id)
 
 
 def _state(user_id: int, muscle: str, fatigue: float) -> dict[str, object]:
@@ -183,13 +186,13 @@ def _write_states(
                 executed.clear()
                 await insert_rows(
                     session,
-                    insert(_STATES),
+                    _INSERT_STATES,
                     [_state(user_id, "chest", 3.5), _state(user_id, "lats", 1.0)],
                 )
                 read = await read_all(session, _STATES_OF, {"user_id": user_id})
                 (check_in,) = await insert_returning(
                     session,
-                    insert(_CHECK_INS).returning(_CHECK_INS.c.id),
+                    _INSERT_CHECK_IN,
                     {
                         "user_id": user_id,
                         "muscle_group": "chest",
